@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.static import serve
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin/", admin.site.urls),
+    path("", include("parvis.system.urls")),
+    path("", include("parvis.accounts.urls")),
+    path("", include("parvis.web.urls")),
+    path("", include("parvis.territory.urls")),
+]
+
+if not settings.PRODUCTION:
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

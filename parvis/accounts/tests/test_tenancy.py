@@ -1,0 +1,92 @@
+"""Every URL under /c/<slug>/ answers 404 to someone outside the authority, and an
+object id of another authority answers 404 even under one's own authority."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parvis.accounts.models import Invitation, Membership
+from parvis.accounts.roles import Role
+from parvis.accounts.services import invitation_create
+
+pytestmark = pytest.mark.django_db
+
+
+def tenant_routes():
+    """(namespaced name, takes pk) for every route whose path has <slug:slug>."""
+    routes = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and "<slug:slug>" in str(entry.pattern):
+                routes.append(
+                    (f"{namespace}:{entry.name}", "<int:pk>" in str(entry.pattern))
+                )
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(set(routes))
+
+
+def object_for(name, authority, admin):
+    if "audience" in name:
+        return authority.audiences.first()
+    if "service" in name:
+        return authority.services.first()
+    if "election" in name:
+        return authority.elections.first()
+    if "member" in name:
+        return Membership.objects.filter(authority=authority).first()
+    if "invitation" in name:
+        invitation, _ = invitation_create(
+            authority=authority,
+            email=f"t{Invitation.objects.count()}@x.example",
+            role=Role.AGENT,
+            invited_by=admin,
+        )
+        return invitation
+    raise AssertionError(f"no object kind known for route {name}")
+
+
+def test_the_sweep_finds_the_tenant_routes():
+    names = {name for name, _ in tenant_routes()}
+    assert {"web:dashboard", "accounts:members", "territory:audience_edit"} <= names
+    assert len(names) >= 15
+
+
+def test_an_outsider_gets_404_on_every_route_of_another_authority(
+    client_of, outsider, commune, admin_user
+):
+    client = client_of(outsider)
+    for name, takes_pk in tenant_routes():
+        args = [commune.slug]
+        if takes_pk:
+            args.append(object_for(name, commune, admin_user).pk)
+        url = reverse(name, args=args)
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_an_object_of_another_authority_is_404_under_ones_own(
+    client_of, admin_user, commune, other_authority, outsider
+):
+    client = client_of(admin_user)
+    other_admin = Membership.objects.get(authority=other_authority, user=outsider).user
+    for name, takes_pk in tenant_routes():
+        if not takes_pk:
+            continue
+        foreign = object_for(name, other_authority, other_admin)
+        url = reverse(name, args=[commune.slug, foreign.pk])
+        # POST-only actions answer a member's GET with 405, whatever the id.
+        post_only = any(verb in name for verb in ("delete", "remove", "revoke"))
+        assert client.get(url).status_code == (405 if post_only else 404), url
+        assert client.post(url, {}).status_code == 404, url
+    assert (
+        other_authority.audiences.count() == 7
+    )  # nothing deleted through the wrong door
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, commune):
+    response = client.get(reverse("web:dashboard", args=[commune.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

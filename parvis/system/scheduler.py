@@ -1,0 +1,79 @@
+"""The scheduler loop: enqueue due periodic work, once per slot, whoever runs it.
+
+Each periodic job has an interval; time is cut into slots of that interval and a slot is
+enqueued only by the scheduler that claims it (`scheduled_run_claim`), so running two
+schedulers at once is safe: the second one finds the slot taken.
+"""
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from parvis.system.services import (
+    heartbeat_beat,
+    scheduled_run_claim,
+    scheduled_run_prune,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    interval_seconds: int
+    enqueue: Callable[[], object]
+
+
+def default_jobs() -> list[PeriodicJob]:
+    from parvis.system.tasks import worker_heartbeat
+
+    return [
+        PeriodicJob("system.worker_heartbeat", 60, worker_heartbeat.enqueue),
+    ]
+
+
+def run_due_jobs(
+    *, jobs: list[PeriodicJob], scheduler_id: str, now: float | None = None
+) -> list[str]:
+    """Enqueue every job whose current slot nobody has claimed. Returns their names."""
+    now = time.time() if now is None else now
+    enqueued = []
+    for job in jobs:
+        slot = int(now // job.interval_seconds)
+        with transaction.atomic():
+            if not scheduled_run_claim(job=job.name, slot=slot, scheduler=scheduler_id):
+                continue
+            transaction.on_commit(job.enqueue)
+        enqueued.append(job.name)
+        scheduled_run_prune(older_than_slots=100, job=job.name, slot=slot)
+    return enqueued
+
+
+def scheduler_loop(
+    *, tick_seconds: int, jobs: list[PeriodicJob] | None = None, max_ticks: int = 0
+) -> None:
+    jobs = default_jobs() if jobs is None else jobs
+    scheduler_id = f"{socket.gethostname()}:{os.getpid()}"
+    logger.info("Scheduler %s started, tick %ss", scheduler_id, tick_seconds)
+    ticks = 0
+    while True:
+        started = time.monotonic()
+        try:
+            names = run_due_jobs(jobs=jobs, scheduler_id=scheduler_id)
+            heartbeat_beat(name="scheduler", detail=scheduler_id)
+            if names:
+                logger.info("Enqueued %s", ", ".join(names))
+        except Exception:
+            # A failing tick (database restarting, say) must not stop the loop.
+            logger.exception("Scheduler tick failed at %s", timezone.now())
+        ticks += 1
+        if max_ticks and ticks >= max_ticks:
+            return
+        time.sleep(max(0.0, tick_seconds - (time.monotonic() - started)))

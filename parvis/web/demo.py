@@ -1,0 +1,76 @@
+"""The demo: a real commune from the reference (Saint-Malo, ~47,000 inhabitants), its
+real agglomeration, and one user per role. Loaded once by `parvis demo` / `make run`."""
+
+from django.db import transaction
+
+from parvis.accounts.models import User
+from parvis.accounts.roles import Role
+from parvis.accounts.services import membership_set
+from parvis.territory.models import Authority, Territory
+from parvis.territory.services import authority_create, territory_import
+
+DEMO_PASSWORD = "demo-parvis-2026"  # noqa: S105 - printed to the person running the demo
+DEMO_COMMUNE_CODE = "35288"  # Saint-Malo
+
+DEMO_USERS = [
+    ("admin@parvis.demo", "Camille Administratrice", Role.ADMIN),
+    ("redaction@parvis.demo", "Lucas Rédacteur", Role.EDITOR),
+    ("validation@parvis.demo", "Inès Directrice de la communication", Role.VALIDATOR),
+    ("elu@parvis.demo", "Paul Adjoint au maire", Role.ELECTED),
+    ("agent@parvis.demo", "Nadia Agente voirie", Role.AGENT),
+]
+AGENCY_USER = ("agence@parvis.demo", "Agence Littoral Com")
+PLATFORM_USER = ("plateforme@parvis.demo", "Administration de la plateforme")
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [
+        *[(email, str(Role(role).label)) for email, _, role in DEMO_USERS],
+        (AGENCY_USER[0], "Agence : Saint-Malo et son agglomération"),
+        (PLATFORM_USER[0], "Administration de l'installation (crée les collectivités)"),
+    ]
+
+
+def _user(email: str, name: str, *, staff: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email, DEMO_PASSWORD, full_name=name, is_staff=staff, is_superuser=staff
+        )
+    return user
+
+
+@transaction.atomic
+def demo_load() -> Authority | None:
+    """Create the demo once. Returns the commune, or None if it already existed."""
+    if Authority.objects.filter(is_demo=True).exists():
+        return None
+    if not Territory.objects.filter(kind="commune", code=DEMO_COMMUNE_CODE).exists():
+        territory_import()
+    commune_territory = Territory.objects.get(kind="commune", code=DEMO_COMMUNE_CODE)
+    platform = _user(*PLATFORM_USER, staff=True)
+    commune = authority_create(
+        territory_id=commune_territory.pk, is_demo=True, creator=platform
+    )
+    epci_territory = Territory.objects.get(
+        kind="epci", code=commune_territory.epci_code
+    )
+    epci = authority_create(
+        territory_id=epci_territory.pk, is_demo=True, creator=platform
+    )
+    commune.primary_color, commune.on_primary_color = "#00557f", "#ffffff"
+    commune.save(update_fields=["primary_color", "on_primary_color"])
+
+    for email, name, role in DEMO_USERS:
+        membership_set(
+            authority=commune, user=_user(email, name), role=role, actor=platform
+        )
+    agency = _user(*AGENCY_USER)
+    for authority in (commune, epci):
+        membership_set(
+            authority=authority, user=agency, role=Role.EDITOR, actor=platform
+        )
+    voirie = next((s for s in commune.services.all() if "voirie" in s.topics), None)
+    if voirie is not None:
+        voirie.members.add(User.objects.get(email="agent@parvis.demo"))
+    return commune
