@@ -29,8 +29,8 @@ class Territory(models.Model):
     epci_code = models.CharField(max_length=12, blank=True)
     departement_code = models.CharField(max_length=3, blank=True)
     region_code = models.CharField(max_length=3, blank=True)
-    detail = models.CharField(max_length=40, blank=True)
-    dataset_version = models.CharField(max_length=40)
+    detail = models.CharField(max_length=80, blank=True)
+    dataset_version = models.CharField(max_length=80)
 
     class Meta:
         verbose_name = _("territoire (référentiel officiel)")

@@ -1,0 +1,204 @@
+"""The interface in a real browser: Debian chromium driven by Playwright, checked by
+axe-core (WCAG 2.1 A and AA rules) on every page visited, at desktop and phone sizes.
+
+Needs /usr/bin/chromium and node_modules/axe-core (`make browser-deps`); without
+them the tests are skipped with the reason. PARVIS_SCREENSHOTS=1 saves a screenshot
+of each page into test-artifacts/.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# The sync API of Playwright runs an event loop in the test thread; Django would
+# otherwise refuse the ORM calls of the fixtures there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[3]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} absent : make browser-deps (apt-get install chromium)")
+    if not AXE.exists():
+        pytest.skip(f"{AXE.relative_to(ROOT)} absent : make browser-deps (npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def check_page(page, name: str) -> None:
+    """Axe finds no serious or critical WCAG 2.1 AA violation; screenshot if asked."""
+    page.wait_for_load_state("load")
+    if os.environ.get("PARVIS_SCREENSHOTS") == "1":
+        ARTIFACTS.mkdir(exist_ok=True)
+        size = page.viewport_size
+        page.screenshot(
+            path=ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png",
+            full_page=True,
+        )
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
+        WCAG_AA_TAGS,
+    )
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe, page « {name} » ({page.url}) :\n" + describe(blocking)
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- [{violation['impact']}] {violation['id']} : {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])} : {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+def assert_no_horizontal_scroll(page, name: str) -> None:
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], f"« {name} » défile horizontalement : {widths}"
+
+
+def log_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/compte/connexion/")
+    check_page(page, "connexion")
+    if page.viewport_size == PHONE:
+        assert_no_horizontal_scroll(page, "connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state("load")
+
+
+def test_staff_creates_an_authority_invites_its_team_and_sets_its_colours(
+    browser, live_server, reference, staff
+):
+    page = open_page(browser, DESKTOP)
+
+    log_in(page, live_server, staff.email)
+    assert page.get_by_role("heading", name="Vos collectivités").is_visible()
+    check_page(page, "accueil")
+
+    page.get_by_role("link", name="Ajouter une collectivité").click()
+    assert page.url.endswith("/collectivites/nouvelle/")
+    check_page(page, "collectivite-nouvelle")
+    # Results arrive through htmx as one types.
+    page.get_by_label("Nom ou code officiel de la collectivité").press_sequentially(
+        "saint-malo", delay=20
+    )
+    commune = page.get_by_role("radio", name=re.compile(r"Saint-Malo.*35288"))
+    commune.wait_for()
+    check_page(page, "collectivite-resultats")
+    commune.check()
+    page.get_by_role("button", name="Créer la collectivité choisie").click()
+
+    page.wait_for_url(re.compile(r"/c/[\w-]+/membres/$"))
+    slug = page.url.rstrip("/").split("/")[-2]
+    assert "Saint-Malo est créée" in page.locator(".messages").inner_text()
+    check_page(page, "equipe")
+    page.get_by_label("Adresse e-mail de la personne à inviter").fill(
+        "communication@saint-malo.example"
+    )
+    page.get_by_label("Rôle").select_option("editor")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    page.wait_for_load_state("load")
+    message = page.locator(".messages").inner_text()
+    assert "Invitation envoyée à communication@saint-malo.example" in message
+    check_page(page, "equipe-invitation-envoyee")
+
+    page.get_by_role("link", name="Identité visuelle").click()
+    assert page.url.endswith(f"/c/{slug}/parametres/")
+    check_page(page, "identite-visuelle")
+    page.get_by_label("Couleur principale").fill("#ffffff")
+    page.get_by_label("Couleur du texte sur la couleur principale").fill("#777777")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state("load")
+    summary = page.locator(".error-summary")
+    assert "Contraste insuffisant" in summary.inner_text()
+    check_page(page, "identite-visuelle-erreur")
+
+    page.get_by_label("Couleur principale").fill("#00594f")
+    page.get_by_label("Couleur du texte sur la couleur principale").fill("#ffffff")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state("load")
+    assert "Identité visuelle enregistrée" in page.locator(".messages").inner_text()
+    header_background = page.locator(".site-header").evaluate(
+        "header => getComputedStyle(header).backgroundColor"
+    )
+    assert header_background == "rgb(0, 89, 79)"
+    check_page(page, "identite-visuelle-enregistree")
+
+    for link, name in [
+        ("Tableau de bord", "tableau-de-bord"),
+        ("Publics", "publics"),
+        ("Services", "services"),
+        ("Élections", "elections"),
+        ("Journal", "journal"),
+    ]:
+        page.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name=link, exact=True
+        ).click()
+        page.wait_for_load_state("load")
+        check_page(page, name)
+    page.context.close()
+
+
+def test_pages_fit_a_phone_screen(browser, live_server, commune, admin_user):
+    page = open_page(browser, PHONE)
+    log_in(page, live_server, admin_user.email)
+    assert page.url.endswith(f"/c/{commune.slug}/")
+    pages = [
+        ("", "tableau-de-bord"),
+        ("membres/", "equipe"),
+        ("publics/", "publics"),
+        ("services/", "services"),
+        ("parametres/", "identite-visuelle"),
+        ("journal/", "journal"),
+    ]
+    for path, name in pages:
+        page.goto(f"{live_server.url}/c/{commune.slug}/{path}")
+        check_page(page, name)
+        assert_no_horizontal_scroll(page, name)
+    page.context.close()
