@@ -1,0 +1,281 @@
+"""The connector contract: frozen dataclasses in and out, an injected httpx.Client,
+capabilities and limits declared as class data, optional operations `Unsupported`.
+
+A connector is plain Python (no Django). It is built from `Credentials` and, in tests,
+an `httpx.Client(transport=httpx.MockTransport(...))`.
+"""
+
+import datetime as dt
+import enum
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import httpx
+
+from parvis.connectors import text as textlib
+from parvis.connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    Unavailable,
+    Unsupported,
+)
+
+DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+USER_AGENT = "Parvis/0.1 (+https://parvis.example; logiciel libre des collectivités)"
+
+
+class Capability(enum.StrEnum):
+    PUBLISH_TEXT = "publish_text"
+    PUBLISH_IMAGES = "publish_images"  # with alt text
+    PUBLISH_VIDEO = "publish_video"
+    THREADS = "threads"
+    FIRST_COMMENT = "first_comment"
+    DELETE = "delete"
+    READ_COMMENTS = "read_comments"
+    READ_MENTIONS = "read_mentions"
+    READ_DIRECT_MESSAGES = "read_direct_messages"
+    REPLY = "reply"
+    HIDE_COMMENT = "hide_comment"
+    METRICS = "metrics"
+    NATIVE_SCHEDULING = "native_scheduling"
+    PIN = "pin"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int
+    max_images: int = 4
+    max_hashtags: int | None = None
+    url_length: int | None = None  # a link counts this many characters, whatever its length
+    max_image_bytes: int = 5_000_000
+    max_alt_chars: int = 1_000
+    clickable_links: bool = True
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a channel stores (encrypted) to act on one account."""
+
+    access_token: str
+    account_id: str = ""
+    refresh_token: str = ""
+    expires_at: dt.datetime | None = None
+    base_url: str = ""  # the instance or PDS for federated networks
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    content: bytes
+    mime_type: str
+    alt_text: str
+    filename: str = "image"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message to publish: `parts` has one text, or several for a thread (the
+    media go with the first part). `idempotency_key` is unique per publication."""
+
+    parts: tuple[str, ...]
+    idempotency_key: str
+    media: tuple[MediaItem, ...] = ()
+    link: str = ""  # a link card or, where links do not click, the link to mention
+    first_comment: str = ""
+
+
+@dataclass(frozen=True)
+class PublishedPart:
+    remote_id: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    parts: tuple[PublishedPart, ...]
+
+    @property
+    def remote_id(self) -> str:
+        return self.parts[0].remote_id
+
+    @property
+    def url(self) -> str:
+        return self.parts[0].url
+
+
+@dataclass(frozen=True)
+class RemotePost:
+    """A post read back from the account, to reconcile a publication whose outcome is
+    unknown."""
+
+    remote_id: str
+    text: str
+    created_at: dt.datetime | None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    account_id: str
+    handle: str
+    display_name: str = ""
+    url: str = ""
+    max_chars: int | None = None  # when the network tells (Mastodon instances)
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    remaining: int | None
+    reset_at: dt.datetime | None
+
+
+class Connector:
+    """Base class. Subclasses set `network`, `capabilities`, `limits`, `label`, and
+    implement what they support; the rest raises `Unsupported`."""
+
+    network: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    limits: ClassVar[Limits] = Limits(max_chars=500)
+
+    def __init__(
+        self, credentials: Credentials, http: httpx.Client | None = None
+    ) -> None:
+        self.credentials = credentials
+        self.http = http or httpx.Client(
+            timeout=DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
+        )
+        self.last_rate_limit: RateLimitState | None = None
+
+    # -- text ------------------------------------------------------------------------
+    def count(self, text: str) -> int:
+        """Length of `text` counted the network's way."""
+        return textlib.count_with_url_length(text, self.limits.url_length)
+
+    def max_chars(self) -> int:
+        return self.limits.max_chars
+
+    def problems(self, draft: Draft) -> list[str]:
+        """What keeps `draft` from being published, in French (empty when it fits)."""
+        return textlib.draft_problems(
+            parts=draft.parts,
+            media=draft.media,
+            limits=self.limits,
+            max_chars=self.max_chars(),
+            count=self.count,
+            threads=Capability.THREADS in self.capabilities,
+            images=Capability.PUBLISH_IMAGES in self.capabilities,
+            label=self.label,
+        )
+
+    def supports(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    def require(self, capability: Capability) -> None:
+        if capability not in self.capabilities:
+            raise Unsupported(f"{self.network} connector does not support {capability}")
+
+    # -- operations (optional ones raise Unsupported) --------------------------------
+    def verify(self) -> AccountInfo:
+        raise Unsupported(f"{self.network}: verify")
+
+    def publish(self, draft: Draft) -> PublishResult:
+        raise Unsupported(f"{self.network}: publish")
+
+    def delete(self, remote_id: str) -> None:
+        raise Unsupported(f"{self.network}: delete")
+
+    def recent_posts(self, limit: int = 20) -> list[RemotePost]:
+        raise Unsupported(f"{self.network}: recent_posts")
+
+    def find_published(self, draft: Draft) -> RemotePost | None:
+        """After an unknown outcome: the post of `draft` if the account shows it."""
+        wanted = textlib.comparable(draft.parts[0])
+        for post in self.recent_posts(limit=40):
+            if textlib.comparable(post.text) == wanted:
+                return post
+        return None
+
+    def refresh(self) -> Credentials:
+        raise Unsupported(f"{self.network}: refresh")
+
+    # -- HTTP ------------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        ok: Callable[[httpx.Response], bool] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send one request and turn every failure into a ConnectorError."""
+        sending = method.upper() not in {"GET", "HEAD"}
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise Unavailable(f"{self.network}: cannot connect ({exc})") from exc
+        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as exc:
+            raise Unavailable(
+                f"{self.network}: no answer ({type(exc).__name__})", maybe_sent=sending
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise Unavailable(
+                f"{self.network}: {type(exc).__name__}", maybe_sent=sending
+            ) from exc
+        self.last_rate_limit = self.rate_limit_from(response) or self.last_rate_limit
+        if ok(response) if ok else response.is_success:
+            return response
+        raise self.error_from(response)
+
+    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
+        """The network's rate headers, when it sends them (overridden per network)."""
+        return None
+
+    def error_from(self, response: httpx.Response) -> ConnectorError:
+        """Map a failed response to the error tree; networks refine `network_message`."""
+        status = response.status_code
+        message = self.network_message(response)
+        retry_after = retry_after_seconds(response)
+        if status == 401:
+            return AuthExpired(message, status=status)
+        if status == 429:
+            return RateLimited(message, status=status, retry_after=retry_after or 60.0)
+        if status >= 500:
+            return Unavailable(message, status=status, retry_after=retry_after)
+        return Rejected(message, status=status)
+
+    def network_message(self, response: httpx.Response) -> str:
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return f"HTTP {response.status_code}: {response.text[:200]}"
+        if isinstance(body, dict):
+            for key in ("error_description", "error", "message", "detail"):
+                value = body.get(key)
+                if isinstance(value, str) and value:
+                    return value
+                if isinstance(value, dict) and value.get("message"):
+                    return str(value["message"])
+        return f"HTTP {response.status_code}"
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
