@@ -1,0 +1,12 @@
+from parvis.connectors.oauth import code_challenge, new_code_verifier
+
+
+def test_pkce_challenge_matches_the_rfc_7636_example():
+    verifier = "dBjftJeZ4CVP-mJ92K9q4e3r6sE2JTU9B2aHj3FjRVE"
+    assert code_challenge(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSM-eqRM"
+
+
+def test_verifiers_are_long_enough_and_url_safe():
+    verifier = new_code_verifier()
+    assert 43 <= len(verifier) <= 128
+    assert all(c.isalnum() or c in "-_" for c in verifier)
