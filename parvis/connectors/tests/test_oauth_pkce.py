@@ -2,8 +2,8 @@ from parvis.connectors.oauth import code_challenge, new_code_verifier
 
 
 def test_pkce_challenge_matches_the_rfc_7636_example():
-    verifier = "dBjftJeZ4CVP-mJ92K9q4e3r6sE2JTU9B2aHj3FjRVE"
-    assert code_challenge(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSM-eqRM"
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    assert code_challenge(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
 
 def test_verifiers_are_long_enough_and_url_safe():
