@@ -15,7 +15,7 @@ from parvis.territory.models import Territory
 from parvis.territory.reference import normalize_name
 from parvis.territory.services import authority_create
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (the test cast's password)
 
 REFERENCE_ROWS = [
     ("region", "53", "Bretagne", 3_453_023, "", "", ""),
@@ -39,8 +39,10 @@ REFERENCE_ROWS = [
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing passwords properly is slow by design; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -43,6 +43,16 @@ if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40)
         '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
     )
 
+# Keys that encrypt network tokens at rest (Fernet, comma-separated, newest first: the
+# first encrypts, all decrypt; see docs/operations.md for rotation). Development derives
+# one from SECRET_KEY; production refuses to start without them.
+ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS", "")
+if PRODUCTION and not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "PARVIS_ENV=production needs ENCRYPTION_KEYS (python -c \"from "
+        'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").'
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -59,6 +69,9 @@ INSTALLED_APPS = [
     "parvis.system",
     "parvis.territory",
     "parvis.accounts",
+    "parvis.channels",
+    "parvis.studio",
+    "parvis.publishing",
 ]
 
 MIDDLEWARE = [
@@ -114,8 +127,8 @@ else:
                 "timeout": 20,
             },
             # A file, not memory, for tests too: several connections (worker, threads)
-            # then share it the way they do in production.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # then share it the way they do in production. One file per test run.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -229,6 +242,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # One handler for Django's own loggers (its default adds a second console one).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
     },
 }

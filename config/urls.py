@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.accounts.urls")),
     path("", include("parvis.web.urls")),
     path("", include("parvis.territory.urls")),
+    path("", include("parvis.publishing.urls")),
+    path("", include("parvis.channels.urls")),
 ]
 
 if not settings.PRODUCTION:

@@ -60,3 +60,15 @@ def access_membership(authority: Authority, membership_id: Any) -> Membership:
 
 def access_invitation(authority: Authority, invitation_id: Any) -> Invitation:
     return _owned(Invitation, authority, invitation_id)
+
+
+def access_publication(authority: Authority, publication_id: Any) -> Any:
+    from parvis.publishing.models import Publication
+
+    return _owned(Publication, authority, publication_id)
+
+
+def access_channel(authority: Authority, channel_id: Any) -> Any:
+    from parvis.channels.models import Channel
+
+    return _owned(Channel, authority, channel_id)

@@ -25,7 +25,7 @@ from parvis.connectors.errors import (
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
-USER_AGENT = "Parvis/0.1 (+https://parvis.example; logiciel libre des collectivités)"
+USER_AGENT = "Parvis/0.1 (open-source platform of French local authorities)"
 
 
 class Capability(enum.StrEnum):
@@ -50,7 +50,9 @@ class Limits:
     max_chars: int
     max_images: int = 4
     max_hashtags: int | None = None
-    url_length: int | None = None  # a link counts this many characters, whatever its length
+    url_length: int | None = (
+        None  # a link counts this many characters, whatever its length
+    )
     max_image_bytes: int = 5_000_000
     max_alt_chars: int = 1_000
     clickable_links: bool = True
@@ -141,6 +143,10 @@ class Connector:
     label: ClassVar[str] = ""
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     limits: ClassVar[Limits] = Limits(max_chars=500)
+    # True when the network itself refuses a second post with the same idempotency key
+    # (Mastodon's Idempotency-Key header, Bluesky's record key): retrying is then safe
+    # even when the outcome of the first call is unknown.
+    honours_idempotency_key: ClassVar[bool] = False
 
     def __init__(
         self, credentials: Credentials, http: httpx.Client | None = None
@@ -218,7 +224,11 @@ class Connector:
             response = self.http.request(method, url, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise Unavailable(f"{self.network}: cannot connect ({exc})") from exc
-        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as exc:
+        except (
+            httpx.ReadTimeout,
+            httpx.WriteTimeout,
+            httpx.RemoteProtocolError,
+        ) as exc:
             raise Unavailable(
                 f"{self.network}: no answer ({type(exc).__name__})", maybe_sent=sending
             ) from exc

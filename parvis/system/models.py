@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class Heartbeat(models.Model):
     """Last sign of life of a process kind ("worker", "scheduler")."""
 
-    name = models.CharField(max_length=40, primary_key=True)
+    name = models.CharField(max_length=120, primary_key=True)
     beat_at = models.DateTimeField()
     detail = models.CharField(max_length=200, blank=True)
 
@@ -67,3 +67,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class Notification(models.Model):
+    """An in-app notice for one person (also e-mailed when it matters)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    authority = models.ForeignKey(
+        "territory.Authority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

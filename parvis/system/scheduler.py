@@ -32,10 +32,19 @@ class PeriodicJob:
 
 
 def default_jobs() -> list[PeriodicJob]:
+    from django.conf import settings
+
+    from parvis.publishing.tasks import dispatch_publications
     from parvis.system.tasks import worker_heartbeat
 
     return [
         PeriodicJob("system.worker_heartbeat", 60, worker_heartbeat.enqueue),
+        # Every tick: publications go out at their minute, give or take one tick.
+        PeriodicJob(
+            "publishing.dispatch",
+            settings.SCHEDULER_TICK_SECONDS,
+            dispatch_publications.enqueue,
+        ),
     ]
 
 

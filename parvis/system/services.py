@@ -1,11 +1,14 @@
 """Writes of the system app: audit events, heartbeats, scheduler claims."""
 
+import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from parvis.system.models import AuditEvent, Heartbeat, ScheduledRun
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -51,3 +54,57 @@ def scheduled_run_prune(*, older_than_slots: int, job: str, slot: int) -> int:
         job=job, slot__lt=slot - older_than_slots
     ).delete()
     return deleted
+
+
+def send_mail_logged(*, subject: str, body: str, recipients: list[str]) -> bool:
+    """Send an e-mail; a mail server failure is logged, never raised (the in-app
+    notification already exists)."""
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=recipients
+        )
+    except Exception:
+        logger.exception("E-mail to %s failed: %s", recipients, subject)
+        return False
+    return True
+
+
+def notify(
+    *,
+    authority: Any,
+    roles: Any,
+    message: str,
+    url: str = "",
+    email: bool = True,
+) -> int:
+    """Notify every member of `authority` having one of `roles`, in the app and (if
+    `email`) by e-mail once the transaction commits. Returns how many were told."""
+    from django.conf import settings
+
+    from parvis.accounts.models import Membership
+    from parvis.system.models import Notification
+
+    users = [
+        membership.user
+        for membership in Membership.objects.filter(
+            authority=authority, role__in=list(roles)
+        ).select_related("user")
+        if membership.user.is_active
+    ]
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, authority=authority, message=message[:500], url=url)
+            for user in users
+        ]
+    )
+    if email and users:
+        link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
+        body = f"{message}\n\n{link}\n\n— Parvis, {authority.name}"
+        recipients = [user.email for user in users]
+        subject = f"[Parvis] {authority.name} : {message[:80]}"
+        transaction.on_commit(
+            lambda: send_mail_logged(subject=subject, body=body, recipients=recipients)
+        )
+    return len(users)

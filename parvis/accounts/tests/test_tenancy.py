@@ -28,7 +28,42 @@ def tenant_routes():
     return sorted(set(routes))
 
 
+def channel_of(authority, admin):
+    from parvis.channels.models import Channel
+    from parvis.channels.services import channel_connect
+    from parvis.connectors.base import AccountInfo, Credentials
+
+    existing = Channel.objects.filter(authority=authority).first()
+    return existing or channel_connect(
+        authority=authority,
+        network="mastodon",
+        credentials=Credentials(access_token="t"),
+        account=AccountInfo(account_id=f"id-{authority.pk}", handle="@v@x.example"),
+        actor=admin,
+    )
+
+
+def publication_of(authority, admin):
+    from django.utils import timezone
+
+    from parvis.publishing.services import publication_schedule
+    from parvis.studio.models import Post, Variant
+
+    post = Post.objects.create(authority=authority, title="T")
+    variant = Variant.objects.create(post=post, network="mastodon", parts=["Texte"])
+    return publication_schedule(
+        variant=variant,
+        channel=channel_of(authority, admin),
+        scheduled_at=timezone.now(),
+        actor=admin,
+    )
+
+
 def object_for(name, authority, admin):
+    if name.startswith("publishing:"):
+        return publication_of(authority, admin)
+    if name.startswith("channels:"):
+        return channel_of(authority, admin)
     if "audience" in name:
         return authority.audiences.first()
     if "service" in name:
@@ -78,7 +113,10 @@ def test_an_object_of_another_authority_is_404_under_ones_own(
         foreign = object_for(name, other_authority, other_admin)
         url = reverse(name, args=[commune.slug, foreign.pk])
         # POST-only actions answer a member's GET with 405, whatever the id.
-        post_only = any(verb in name for verb in ("delete", "remove", "revoke"))
+        post_only = any(
+            verb in name
+            for verb in ("delete", "remove", "revoke", "cancel", "retry", "unpublish")
+        ) or name == "channels:disconnect"
         assert client.get(url).status_code == (405 if post_only else 404), url
         assert client.post(url, {}).status_code == 404, url
     assert (

@@ -75,7 +75,7 @@ def test_a_stale_worker_heartbeat_turns_health_red(client, settings):
 def test_the_real_database_worker_runs_the_heartbeat_task():
     worker_heartbeat.enqueue()
     assert not Heartbeat.objects.filter(name="worker").exists()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("worker", "--batch", "--threads", "2")
     assert Heartbeat.objects.filter(name="worker").exists()
 
 

@@ -38,15 +38,7 @@ class Command(BaseCommand):
         python = [sys.executable, "-m", "parvis"]
         commands = {
             "web": [*python, "runserver", "--noreload", f"{host}:{port}"],
-            "worker": [
-                *python,
-                "worker",
-                "--queue-name",
-                "*",
-                "--no-reload",
-                "--interval",
-                "1",
-            ],
+            "worker": [*python, "worker"],
             "scheduler": [*python, "scheduler"],
         }
         processes = {

@@ -1,0 +1,140 @@
+"""Writes of the channels app: connect, store credentials, track health and limits."""
+
+import datetime as dt
+from typing import Any
+
+import httpx
+from django.db import transaction
+from django.utils import timezone
+
+from parvis.channels.crypto import decrypt_json, encrypt_json
+from parvis.channels.models import Channel, ChannelStatus
+from parvis.connectors.base import AccountInfo, Connector, Credentials, RateLimitState
+from parvis.connectors.registry import connector_class
+from parvis.system.services import audit_record
+
+EXPIRING_WITHIN = dt.timedelta(days=7)
+
+
+def credentials_to_dict(credentials: Credentials) -> dict[str, Any]:
+    return {
+        "access_token": credentials.access_token,
+        "account_id": credentials.account_id,
+        "refresh_token": credentials.refresh_token,
+        "expires_at": credentials.expires_at.isoformat()
+        if credentials.expires_at
+        else None,
+        "base_url": credentials.base_url,
+        "extra": dict(credentials.extra),
+    }
+
+
+def credentials_from_dict(data: dict[str, Any]) -> Credentials:
+    expires_at = data.get("expires_at")
+    return Credentials(
+        access_token=data["access_token"],
+        account_id=data.get("account_id", ""),
+        refresh_token=data.get("refresh_token", ""),
+        expires_at=dt.datetime.fromisoformat(expires_at) if expires_at else None,
+        base_url=data.get("base_url", ""),
+        extra=data.get("extra") or {},
+    )
+
+
+def channel_credentials(channel: Channel) -> Credentials:
+    return credentials_from_dict(decrypt_json(channel.credentials_encrypted))
+
+
+def channel_connector(channel: Channel, http: httpx.Client | None = None) -> Connector:
+    return connector_class(channel.network)(channel_credentials(channel), http=http)
+
+
+def _status_for(expires_at: dt.datetime | None) -> str:
+    if expires_at is None:
+        return ChannelStatus.OK
+    if expires_at <= timezone.now():
+        return ChannelStatus.RECONNECT
+    if expires_at - timezone.now() < EXPIRING_WITHIN:
+        return ChannelStatus.EXPIRING
+    return ChannelStatus.OK
+
+
+@transaction.atomic
+def channel_connect(
+    *,
+    authority: Any,
+    network: str,
+    credentials: Credentials,
+    account: AccountInfo,
+    actor: Any,
+) -> Channel:
+    """Create the channel of an account, or update it when it is reconnected."""
+    channel, created = Channel.objects.select_for_update().get_or_create(
+        authority=authority,
+        network=network,
+        account_id=account.account_id,
+        defaults={"credentials_encrypted": ""},
+    )
+    channel.handle = account.handle
+    channel.display_name = account.display_name
+    channel.url = account.url
+    channel.base_url = credentials.base_url
+    channel.max_chars = account.max_chars
+    channel.credentials_encrypted = encrypt_json(credentials_to_dict(credentials))
+    channel.token_expires_at = credentials.expires_at
+    channel.status = _status_for(credentials.expires_at)
+    channel.last_error = ""
+    channel.connected_by = actor
+    channel.checked_at = timezone.now()
+    channel.save()
+    audit_record(
+        actor=actor,
+        authority=authority,
+        action="channel.connect" if created else "channel.reconnect",
+        summary=f"Compte {channel} {'connecté' if created else 'reconnecté'}",
+        target=channel,
+    )
+    return channel
+
+
+def channel_store_credentials(*, channel: Channel, credentials: Credentials) -> None:
+    """After a token refresh."""
+    channel.credentials_encrypted = encrypt_json(credentials_to_dict(credentials))
+    channel.token_expires_at = credentials.expires_at
+    channel.status = _status_for(credentials.expires_at)
+    channel.save(update_fields=["credentials_encrypted", "token_expires_at", "status"])
+
+
+def channel_mark_reconnect(*, channel: Channel, reason: str) -> None:
+    Channel.objects.filter(pk=channel.pk).update(
+        status=ChannelStatus.RECONNECT, last_error=reason[:2000]
+    )
+    channel.status = ChannelStatus.RECONNECT
+
+
+def channel_note_rate_limit(
+    *, channel: Channel, state: RateLimitState | None, retry_after: float | None = None
+) -> None:
+    """Remember until when the network asked us to wait on this account."""
+    until = None
+    if retry_after is not None:
+        until = timezone.now() + dt.timedelta(seconds=retry_after)
+    elif state is not None and state.remaining == 0 and state.reset_at is not None:
+        until = state.reset_at
+    if until is not None:
+        Channel.objects.filter(pk=channel.pk).update(rate_limited_until=until)
+        channel.rate_limited_until = until
+
+
+@transaction.atomic
+def channel_disconnect(*, channel: Channel, actor: Any) -> None:
+    channel.status = ChannelStatus.DISCONNECTED
+    channel.credentials_encrypted = encrypt_json({"access_token": ""})
+    channel.save(update_fields=["status", "credentials_encrypted"])
+    audit_record(
+        actor=actor,
+        authority=channel.authority,
+        action="channel.disconnect",
+        summary=f"Compte {channel} déconnecté",
+        target=channel,
+    )

@@ -1,0 +1,460 @@
+"""The publishing engine: every publication at its time, exactly once, never lost.
+
+States (Publication.state) and who moves them:
+
+    pending --dispatch--> queued --claim--> publishing --> published
+       ^                    |                   |  \\--> failed (permanent error,
+       |                    | (re-enqueued if    |        or too many attempts)
+       |                    |  the task is lost) |
+       +---- retry (transient error, backoff) ---+
+                                                 \\--> unknown (timeout after sending,
+                                                       or the worker died mid-call)
+    unknown --reconcile--> published (found on the account) | pending (not there)
+
+- State is committed *before* the remote call (claim), so a crash never leaves a
+  publication that nobody owns: the dispatcher finds it (queued too long, or
+  publishing by a worker that stopped beating) and re-enqueues or reconciles it.
+- Claims are conditional UPDATEs: two workers, two tasks or two dispatchers never
+  publish the same row twice.
+- An unknown outcome is never retried blindly: the account's recent posts are read
+  first (and networks honouring our idempotency key make a retry harmless anyway).
+"""
+
+import datetime as dt
+import logging
+import random
+from functools import partial
+from typing import Any
+
+import httpx
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parvis.channels.models import Channel, ChannelStatus
+from parvis.channels.services import (
+    channel_connector,
+    channel_mark_reconnect,
+    channel_note_rate_limit,
+)
+from parvis.connectors.base import Connector, Draft, MediaItem, PublishResult
+from parvis.connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    RateLimited,
+    Unavailable,
+)
+from parvis.publishing.messages import french_explanation
+from parvis.publishing.models import Attempt, Publication, PublicationState
+from parvis.system.models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 20
+BACKOFF_MAX_SECONDS = 3600
+REQUEUE_AFTER = dt.timedelta(seconds=90)
+WORKER_SILENT_AFTER = dt.timedelta(seconds=30)
+PUBLISHING_STALE_AFTER = dt.timedelta(minutes=15)
+RECONCILE_AGAIN_AFTER = dt.timedelta(seconds=60)
+DISPATCH_BATCH = 1000
+
+State = PublicationState
+
+
+def http_client_for(channel: Channel) -> httpx.Client | None:
+    """The HTTP client a connector gets (None: its own). Tests and benchmarks replace
+    this seam with a MockTransport client."""
+    return None
+
+
+def connector_for(channel: Channel) -> Connector:
+    return channel_connector(channel, http=http_client_for(channel))
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff with full jitter between half and all of the step."""
+    step = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return step * (0.5 + random.random() / 2)
+
+
+def draft_for(publication: Publication) -> Draft:
+    variant = publication.variant
+    media: tuple[MediaItem, ...] = ()
+    if variant.image:
+        with variant.image.open("rb") as handle:
+            content = handle.read()
+        media = (
+            MediaItem(
+                content=content,
+                mime_type=_mime_type(variant.image.name),
+                alt_text=variant.image_alt,
+                filename=(variant.image.name or "image").rsplit("/", 1)[-1],
+            ),
+        )
+    return Draft(
+        parts=tuple(variant.parts),
+        idempotency_key=str(publication.idempotency_key),
+        media=media,
+        link=variant.link,
+        first_comment=variant.first_comment,
+    )
+
+
+def _mime_type(name: str | None) -> str:
+    extension = (name or "").rsplit(".", 1)[-1].lower()
+    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}.get(
+        extension, "image/png"
+    )
+
+
+def _set_state(publication: Publication, state: str, **fields: Any) -> None:
+    now = timezone.now()
+    fields = {"state": state, "state_changed_at": now, **fields}
+    for name, value in fields.items():
+        setattr(publication, name, value)
+    publication.save(update_fields=list(fields))
+
+
+# -- dispatch (scheduler) ---------------------------------------------------------------
+def publications_dispatch(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Enqueue what is due and recover what a crash left behind. Safe to run twice at
+    once: every transition is a conditional UPDATE."""
+    from parvis.publishing.tasks import publish_publication, reconcile_publication
+
+    now = now or timezone.now()
+    counts = {"queued": 0, "requeued": 0, "orphaned": 0, "reconcile": 0}
+
+    due = list(
+        Publication.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        .filter(channel__status__in=[ChannelStatus.OK, ChannelStatus.EXPIRING])
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:DISPATCH_BATCH]
+    )
+    for pk in due:
+        with transaction.atomic():
+            moved = Publication.objects.filter(pk=pk, state=State.PENDING).update(
+                state=State.QUEUED, state_changed_at=now
+            )
+            if moved:
+                transaction.on_commit(partial(publish_publication.enqueue, pk))
+                counts["queued"] += moved
+
+    # A queued publication whose task was lost (worker killed after claiming the task
+    # row): enqueue again; the claim in publication_publish makes duplicates no-ops.
+    stale = list(
+        Publication.objects.filter(
+            state=State.QUEUED, state_changed_at__lt=now - REQUEUE_AFTER
+        ).values_list("pk", flat=True)[:DISPATCH_BATCH]
+    )
+    for pk in stale:
+        with transaction.atomic():
+            if Publication.objects.filter(pk=pk, state=State.QUEUED).update(
+                state_changed_at=now
+            ):
+                transaction.on_commit(partial(publish_publication.enqueue, pk))
+                counts["requeued"] += 1
+
+    # Publishing by a worker that no longer beats: the call may or may not have
+    # reached the network.
+    # Only a worker process known to have beaten and then gone silent is dead; a
+    # claim by an unknown process is judged by age alone.
+    last_beats = dict(
+        Heartbeat.objects.filter(name__startswith="worker:").values_list(
+            "detail", "beat_at"
+        )
+    )
+    for publication in Publication.objects.filter(state=State.PUBLISHING).only(
+        "pk", "claimed_by", "state_changed_at"
+    ):
+        last_beat = last_beats.get(publication.claimed_by)
+        dead = last_beat is not None and last_beat < now - WORKER_SILENT_AFTER
+        if dead or publication.state_changed_at < now - PUBLISHING_STALE_AFTER:
+            moved = Publication.objects.filter(
+                pk=publication.pk,
+                state=State.PUBLISHING,
+                state_changed_at=publication.state_changed_at,
+            ).update(state=State.UNKNOWN, state_changed_at=now, next_attempt_at=now)
+            counts["orphaned"] += moved
+
+    for pk in Publication.objects.filter(
+        state=State.UNKNOWN, next_attempt_at__lte=now
+    ).values_list("pk", flat=True)[:DISPATCH_BATCH]:
+        with transaction.atomic():
+            # Push next_attempt_at forward so the next tick does not enqueue it again.
+            if Publication.objects.filter(
+                pk=pk, state=State.UNKNOWN, next_attempt_at__lte=now
+            ).update(next_attempt_at=now + RECONCILE_AGAIN_AFTER):
+                transaction.on_commit(partial(reconcile_publication.enqueue, pk))
+                counts["reconcile"] += 1
+    return counts
+
+
+# -- publish (worker) -------------------------------------------------------------------
+def publication_claim(*, publication_id: int, worker: str) -> Publication | None:
+    """queued -> publishing, for exactly one caller; commits before returning."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Publication.objects.filter(
+            pk=publication_id, state__in=[State.QUEUED, State.PENDING]
+        ).update(
+            state=State.PUBLISHING,
+            state_changed_at=now,
+            attempts=F("attempts") + 1,
+            claimed_by=worker,
+        )
+    if not claimed:
+        return None
+    return Publication.objects.select_related(
+        "channel", "channel__authority", "variant"
+    ).get(pk=publication_id)
+
+
+def publication_publish(*, publication_id: int, worker: str) -> str:
+    """Publish one publication if it is still ours to publish. Returns the new state."""
+    publication = publication_claim(publication_id=publication_id, worker=worker)
+    if publication is None:
+        return "skipped"
+    channel = publication.channel
+    started = timezone.now()
+    if channel.rate_limited_until and channel.rate_limited_until > started:
+        _defer(publication, until=channel.rate_limited_until, started=started)
+        return State.PENDING
+    if not channel.can_publish:
+        return _fail(
+            publication,
+            started=started,
+            error=AuthExpired("channel needs reconnecting"),
+            message=french_explanation(AuthExpired(""), channel=channel),
+        )
+    connector = connector_for(channel)
+    try:
+        result = connector.publish(draft_for(publication))
+    except ConnectorError as error:
+        channel_note_rate_limit(
+            channel=channel,
+            state=connector.last_rate_limit,
+            retry_after=error.retry_after if isinstance(error, RateLimited) else None,
+        )
+        return _after_error(publication, error=error, started=started)
+    channel_note_rate_limit(channel=channel, state=connector.last_rate_limit)
+    _published(publication, result=result, started=started)
+    return State.PUBLISHED
+
+
+def _published(
+    publication: Publication,
+    *,
+    result: PublishResult,
+    started: dt.datetime,
+    outcome: str = Attempt.Outcome.PUBLISHED,
+    kind: str = "publish",
+) -> None:
+    with transaction.atomic():
+        _set_state(
+            publication,
+            State.PUBLISHED,
+            remote_id=result.remote_id,
+            remote_url=result.url,
+            published_parts=[
+                {"remote_id": part.remote_id, "url": part.url} for part in result.parts
+            ],
+            published_at=timezone.now(),
+            error_message="",
+        )
+        _log(publication, kind=kind, started=started, outcome=outcome)
+
+
+def _defer(
+    publication: Publication, *, until: dt.datetime, started: dt.datetime
+) -> None:
+    """Back to pending without spending an attempt: the network asked us to wait."""
+    with transaction.atomic():
+        _set_state(
+            publication,
+            State.PENDING,
+            next_attempt_at=until,
+            attempts=max(0, publication.attempts - 1),
+        )
+        _log(
+            publication,
+            started=started,
+            outcome=Attempt.Outcome.DEFERRED,
+            message=f"Reportée au {until:%d/%m/%Y %H:%M} UTC à la demande du réseau.",
+        )
+
+
+def _after_error(
+    publication: Publication, *, error: ConnectorError, started: dt.datetime
+) -> str:
+    channel = publication.channel
+    published_parts = getattr(error, "published_parts", ())
+    message = french_explanation(error, channel=channel)
+    logger.info(
+        "publication %s attempt %s: %s %s",
+        publication.pk,
+        publication.attempts,
+        type(error).__name__,
+        error.message,
+    )
+    if isinstance(error, Unavailable) and error.maybe_sent and not published_parts:
+        with transaction.atomic():
+            _set_state(publication, State.UNKNOWN, next_attempt_at=timezone.now())
+            _log(
+                publication,
+                started=started,
+                outcome=Attempt.Outcome.UNKNOWN,
+                error=error,
+                message=message,
+            )
+        return State.UNKNOWN
+    if isinstance(error, AuthExpired):
+        channel_mark_reconnect(channel=channel, reason=error.message)
+    retryable = not error.permanent and not published_parts
+    if retryable and publication.attempts < MAX_ATTEMPTS:
+        wait = error.retry_after or backoff_seconds(publication.attempts)
+        with transaction.atomic():
+            _set_state(
+                publication,
+                State.PENDING,
+                next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
+                error_message=message,
+            )
+            _log(
+                publication,
+                started=started,
+                outcome=Attempt.Outcome.RETRY,
+                error=error,
+                message=message,
+            )
+        return State.PENDING
+    if published_parts:
+        message = (
+            f"Fil interrompu : {len(published_parts)} partie(s) publiée(s), "
+            f"la suite n'a pas pu l'être. {message}"
+        )
+    elif not error.permanent:
+        message = f"Abandon après {publication.attempts} essais. {message}"
+    return _fail(
+        publication,
+        started=started,
+        error=error,
+        message=message,
+        published_parts=published_parts,
+    )
+
+
+def _fail(
+    publication: Publication,
+    *,
+    started: dt.datetime,
+    error: ConnectorError,
+    message: str,
+    published_parts: tuple[Any, ...] = (),
+) -> str:
+    from parvis.publishing.services import notify_failure
+
+    with transaction.atomic():
+        _set_state(
+            publication,
+            State.FAILED,
+            error_message=message,
+            published_parts=[
+                {"remote_id": part.remote_id, "url": part.url}
+                for part in published_parts
+            ],
+        )
+        _log(
+            publication,
+            started=started,
+            outcome=Attempt.Outcome.FAILED,
+            error=error,
+            message=message,
+        )
+        notify_failure(publication=publication, message=message)
+    return State.FAILED
+
+
+def _log(
+    publication: Publication,
+    *,
+    started: dt.datetime,
+    outcome: str,
+    kind: str = "publish",
+    error: ConnectorError | None = None,
+    message: str = "",
+) -> None:
+    Attempt.objects.create(
+        publication=publication,
+        kind=kind,
+        started_at=started,
+        finished_at=timezone.now(),
+        outcome=outcome,
+        error_class=type(error).__name__ if error else "",
+        message=message,
+        detail=error.message[:2000] if error else "",
+    )
+
+
+# -- reconcile (worker) -----------------------------------------------------------------
+def publication_reconcile(*, publication_id: int) -> str:
+    """Decide an unknown outcome by reading the account's recent posts."""
+    publication = (
+        Publication.objects.select_related("channel", "channel__authority", "variant")
+        .filter(pk=publication_id, state=State.UNKNOWN)
+        .first()
+    )
+    if publication is None:
+        return "skipped"
+    started = timezone.now()
+    connector = connector_for(publication.channel)
+    draft = draft_for(publication)
+    try:
+        found = connector.find_published(draft)
+    except ConnectorError as error:
+        # Still unknown; the dispatcher will ask again after RECONCILE_AGAIN_AFTER.
+        _log(
+            publication,
+            kind="reconcile",
+            started=started,
+            outcome=Attempt.Outcome.UNKNOWN,
+            error=error,
+            message=french_explanation(error, channel=publication.channel),
+        )
+        return State.UNKNOWN
+    if found is not None:
+        from parvis.connectors.base import PublishedPart
+
+        result = PublishResult(parts=(PublishedPart(found.remote_id, found.url),))
+        _published(
+            publication,
+            result=result,
+            started=started,
+            outcome=Attempt.Outcome.FOUND,
+            kind="reconcile",
+        )
+        return State.PUBLISHED
+    earlier_misses = publication.attempt_log.filter(
+        kind="reconcile", outcome=Attempt.Outcome.NOT_FOUND
+    ).count()
+    # Not on the account. Retry at once where the network would refuse a duplicate;
+    # elsewhere look twice (a minute apart) before concluding it was never posted.
+    settled = connector.honours_idempotency_key or earlier_misses >= 1
+    with transaction.atomic():
+        moved = Publication.objects.filter(pk=publication.pk, state=State.UNKNOWN)
+        if settled:
+            moved.update(
+                state=State.PENDING,
+                state_changed_at=timezone.now(),
+                next_attempt_at=timezone.now(),
+            )
+        _log(
+            publication,
+            kind="reconcile",
+            started=started,
+            outcome=Attempt.Outcome.NOT_FOUND,
+            message="Publication absente du compte : nouvel essai."
+            if settled
+            else "Publication absente du compte : nouvelle vérification dans une minute.",
+        )
+    return State.PENDING if settled else State.UNKNOWN

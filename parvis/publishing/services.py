@@ -1,0 +1,157 @@
+"""Writes of the publishing app that people trigger: schedule, cancel, retry, delete."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parvis.accounts.roles import Role
+from parvis.channels.models import Channel
+from parvis.connectors.errors import ConnectorError
+from parvis.publishing.models import Publication, PublicationState
+from parvis.studio.models import Variant
+from parvis.system.services import audit_record, notify
+
+State = PublicationState
+
+
+@transaction.atomic
+def publication_schedule(
+    *, variant: Variant, channel: Channel, scheduled_at: dt.datetime, actor: Any
+) -> Publication:
+    """Plan one variant on one channel at an aware instant. One publication per
+    (variant, channel): scheduling again moves a pending one, never duplicates it."""
+    if channel.authority_id != variant.post.authority_id:
+        raise ValidationError(_("Ce canal n'appartient pas à cette collectivité."))
+    if channel.network != variant.network:
+        raise ValidationError(_("Cette variante n'est pas écrite pour ce réseau."))
+    if timezone.is_naive(scheduled_at):
+        raise ValueError("scheduled_at must be aware")
+    publication = (
+        Publication.objects.select_for_update()
+        .filter(variant=variant, channel=channel)
+        .first()
+    )
+    now = timezone.now()
+    if publication is None:
+        publication = Publication.objects.create(
+            authority_id=channel.authority_id,
+            variant=variant,
+            channel=channel,
+            scheduled_at=scheduled_at,
+            next_attempt_at=scheduled_at,
+            state_changed_at=now,
+            created_by=actor,
+        )
+    elif publication.state in {State.PENDING, State.CANCELLED}:
+        publication.scheduled_at = scheduled_at
+        publication.next_attempt_at = scheduled_at
+        publication.state = State.PENDING
+        publication.state_changed_at = now
+        publication.save(
+            update_fields=[
+                "scheduled_at",
+                "next_attempt_at",
+                "state",
+                "state_changed_at",
+            ]
+        )
+    else:
+        raise ValidationError(
+            _("Cette publication est déjà %(state)s : elle ne peut plus être déplacée.")
+            % {"state": publication.get_state_display().lower()}
+        )
+    audit_record(
+        actor=actor,
+        authority=channel.authority,
+        action="publication.schedule",
+        summary=f"Publication programmée sur {channel} le {scheduled_at:%d/%m/%Y %H:%M} UTC",
+        target=publication,
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_cancel(*, publication: Publication, actor: Any) -> None:
+    moved = Publication.objects.filter(
+        pk=publication.pk, state__in=[State.PENDING, State.QUEUED]
+    ).update(state=State.CANCELLED, state_changed_at=timezone.now())
+    if not moved:
+        raise ValidationError(
+            _("Trop tard : la publication est déjà partie ou en cours d'envoi.")
+        )
+    audit_record(
+        actor=actor,
+        authority=publication.authority,
+        action="publication.cancel",
+        summary=f"Publication sur {publication.channel} annulée",
+        target=publication,
+    )
+
+
+@transaction.atomic
+def publication_retry(*, publication: Publication, actor: Any) -> None:
+    """A failed publication that nothing reached the network for, tried again now."""
+    if publication.state != State.FAILED or publication.published_parts:
+        raise ValidationError(
+            _(
+                "Seule une publication en échec, dont rien n'a été publié, peut être relancée."
+            )
+        )
+    Publication.objects.filter(pk=publication.pk, state=State.FAILED).update(
+        state=State.PENDING,
+        state_changed_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+        attempts=0,
+    )
+    audit_record(
+        actor=actor,
+        authority=publication.authority,
+        action="publication.retry",
+        summary=f"Publication sur {publication.channel} relancée",
+        target=publication,
+    )
+
+
+def publication_unpublish(*, publication: Publication, actor: Any) -> None:
+    """Delete the post from the network (every part of a thread), where it allows."""
+    from parvis.publishing.engine import connector_for
+
+    if publication.state != State.PUBLISHED:
+        raise ValidationError(_("Seule une publication parue peut être retirée."))
+    connector = connector_for(publication.channel)
+    parts = publication.published_parts or [{"remote_id": publication.remote_id}]
+    try:
+        for part in reversed(parts):
+            connector.delete(part["remote_id"])
+    except ConnectorError as error:
+        from parvis.publishing.messages import french_explanation
+
+        raise ValidationError(
+            french_explanation(error, channel=publication.channel)
+        ) from error
+    with transaction.atomic():
+        Publication.objects.filter(pk=publication.pk).update(
+            state=State.DELETED, state_changed_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            authority=publication.authority,
+            action="publication.unpublish",
+            summary=f"Publication retirée de {publication.channel}",
+            target=publication,
+        )
+
+
+def notify_failure(*, publication: Publication, message: str) -> None:
+    channel = publication.channel
+    notify(
+        authority=channel.authority,
+        roles=[Role.EDITOR, Role.VALIDATOR, Role.ADMIN],
+        message=f"Échec de publication sur {channel} : {message}",
+        url=reverse("publishing:detail", args=[channel.authority.slug, publication.pk]),
+    )

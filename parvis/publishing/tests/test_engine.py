@@ -1,0 +1,250 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from parvis.channels.models import ChannelStatus
+from parvis.connectors.errors import AuthExpired, RateLimited, Rejected, Unavailable
+from parvis.publishing import engine
+from parvis.publishing.engine import (
+    MAX_ATTEMPTS,
+    REQUEUE_AFTER,
+    publication_publish,
+    publication_reconcile,
+    publications_dispatch,
+)
+from parvis.publishing.models import Attempt, Publication, PublicationState
+from parvis.publishing.services import publication_retry, publication_schedule
+from parvis.studio.models import Variant
+from parvis.system.models import Heartbeat, Notification
+
+pytestmark = pytest.mark.django_db
+State = PublicationState
+
+
+@pytest.fixture
+def publication(variant, channel, editor, due_now):
+    return publication_schedule(
+        variant=variant, channel=channel, scheduled_at=due_now, actor=editor
+    )
+
+
+def run_once(publication, worker="host:1"):
+    publications_dispatch()
+    return publication_publish(publication_id=publication.pk, worker=worker)
+
+
+def refreshed(publication):
+    publication.refresh_from_db()
+    return publication
+
+
+def test_a_due_publication_is_published_once_with_its_idempotency_key(
+    publication, account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as enqueued:
+        counts = publications_dispatch()
+    assert counts["queued"] == 1 and len(enqueued) == 1
+    assert publication_publish(publication_id=publication.pk, worker="w") == "published"
+    assert publication_publish(publication_id=publication.pk, worker="w") == "skipped"
+    publication = refreshed(publication)
+    assert publication.state == State.PUBLISHED
+    assert publication.remote_url == "https://social.example/@ville/1"
+    assert len(account.posts) == 1
+    assert account.calls[0].idempotency_key == str(publication.idempotency_key)
+    assert [a.outcome for a in publication.attempt_log.all()] == ["published"]
+
+
+def test_a_publication_not_yet_due_waits(variant, channel, editor, account):
+    later = timezone.now() + dt.timedelta(minutes=5)
+    publication = publication_schedule(
+        variant=variant, channel=channel, scheduled_at=later, actor=editor
+    )
+    assert publications_dispatch()["queued"] == 0
+    assert refreshed(publication).state == State.PENDING
+
+
+def test_two_dispatchers_queue_a_publication_once(publication, account):
+    assert publications_dispatch()["queued"] == 1
+    assert publications_dispatch()["queued"] == 0
+
+
+def test_scheduling_twice_moves_the_publication_instead_of_duplicating_it(
+    publication, variant, channel, editor
+):
+    later = timezone.now() + dt.timedelta(hours=2)
+    publication_schedule(
+        variant=variant, channel=channel, scheduled_at=later, actor=editor
+    )
+    assert Publication.objects.count() == 1
+    assert refreshed(publication).scheduled_at == later
+
+
+def test_a_server_error_is_retried_later_with_backoff(publication, account):
+    account.script = [Unavailable("503 Service Unavailable", status=503)]
+    assert run_once(publication) == State.PENDING
+    publication = refreshed(publication)
+    wait = (publication.next_attempt_at - timezone.now()).total_seconds()
+    assert 5 <= wait <= engine.BACKOFF_BASE_SECONDS + 1
+    assert "ne répond pas" in publication.error_message
+    Publication.objects.filter(pk=publication.pk).update(next_attempt_at=timezone.now())
+    assert run_once(publication) == State.PUBLISHED
+    assert refreshed(publication).attempts == 2
+    assert len(account.posts) == 1
+
+
+def test_a_429_waits_as_long_as_the_network_asks(publication, account, channel):
+    account.script = [RateLimited("Too many requests", retry_after=120, status=429)]
+    run_once(publication)
+    publication = refreshed(publication)
+    wait = (publication.next_attempt_at - timezone.now()).total_seconds()
+    assert 115 <= wait <= 121
+    channel.refresh_from_db()
+    assert channel.rate_limited_until > timezone.now() + dt.timedelta(seconds=100)
+
+
+def test_a_rate_limited_account_defers_without_spending_an_attempt(
+    publication, account, channel
+):
+    channel.rate_limited_until = timezone.now() + dt.timedelta(minutes=3)
+    channel.save()
+    assert run_once(publication) == State.PENDING
+    publication = refreshed(publication)
+    assert publication.attempts == 0
+    assert account.calls == []
+    assert publication.attempt_log.get().outcome == Attempt.Outcome.DEFERRED
+
+
+def test_rejected_content_fails_with_a_french_explanation_and_a_notification(
+    publication, account, editor, django_capture_on_commit_callbacks
+):
+    account.script = [
+        Rejected("Validation failed: Text character limit of 500 exceeded")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_once(publication) == State.FAILED
+    publication = refreshed(publication)
+    assert publication.error_message.startswith("Mastodon a refusé la publication")
+    assert "character limit of 500" in publication.error_message
+    assert Notification.objects.filter(user=editor, message__contains="Échec").exists()
+    assert any("Échec de publication" in m.subject for m in mail.outbox)
+
+
+def test_a_failed_publication_can_be_retried_by_hand(publication, account, editor):
+    account.script = [Rejected("nope")]
+    run_once(publication)
+    publication_retry(publication=refreshed(publication), actor=editor)
+    assert run_once(publication) == State.PUBLISHED
+
+
+def test_an_expired_token_fails_and_asks_to_reconnect_the_channel(
+    publication, account, channel, variant, editor
+):
+    account.script = [AuthExpired("The access token is invalid", status=401)]
+    assert run_once(publication) == State.FAILED
+    channel.refresh_from_db()
+    assert channel.status == ChannelStatus.RECONNECT
+    assert "reconnectez" in refreshed(publication).error_message
+    other = Variant.objects.create(post=variant.post, network="mastodon", parts=["B"])
+    publication_schedule(
+        variant=other, channel=channel, scheduled_at=timezone.now(), actor=editor
+    )
+    assert publications_dispatch()["queued"] == 0  # nothing sent to a dead channel
+
+
+def test_transient_errors_give_up_after_the_last_attempt(publication, account):
+    account.script = [Unavailable("502", status=502)] * MAX_ATTEMPTS
+    for _ in range(MAX_ATTEMPTS):
+        Publication.objects.filter(pk=publication.pk).update(
+            next_attempt_at=timezone.now()
+        )
+        run_once(publication)
+    publication = refreshed(publication)
+    assert publication.state == State.FAILED
+    assert publication.error_message.startswith(f"Abandon après {MAX_ATTEMPTS} essais")
+
+
+def test_a_timeout_after_sending_is_reconciled_not_retried_blindly(
+    publication, account
+):
+    account.script = ["sent-then-timeout"]
+    assert run_once(publication) == State.UNKNOWN
+    assert len(account.posts) == 1
+    counts = publications_dispatch()
+    assert counts["reconcile"] == 1
+    assert publication_reconcile(publication_id=publication.pk) == State.PUBLISHED
+    publication = refreshed(publication)
+    assert publication.remote_id == "1"
+    assert len(account.calls) == 1 and len(account.posts) == 1
+
+
+def test_an_unknown_outcome_absent_twice_is_published_again_once(publication, account):
+    account.script = [Unavailable("read timeout", maybe_sent=True)]
+    run_once(publication)
+    assert publication_reconcile(publication_id=publication.pk) == State.UNKNOWN
+    assert publication_reconcile(publication_id=publication.pk) == State.PENDING
+    assert run_once(publication) == State.PUBLISHED
+    assert len(account.posts) == 1
+
+
+def test_an_idempotent_network_is_retried_after_one_absent_check(publication, account):
+    account.idempotent = True
+    account.script = [Unavailable("read timeout", maybe_sent=True)]
+    run_once(publication)
+    assert publication_reconcile(publication_id=publication.pk) == State.PENDING
+
+
+def test_a_worker_that_died_mid_call_leaves_an_unknown_then_reconciled_publication(
+    publication, account
+):
+    publications_dispatch()
+    engine.publication_claim(publication_id=publication.pk, worker="host:99")
+    Heartbeat.objects.create(
+        name="worker:host:99",
+        detail="host:99",
+        beat_at=timezone.now() - dt.timedelta(minutes=2),
+    )
+    assert publications_dispatch()["orphaned"] == 1
+    assert refreshed(publication).state == State.UNKNOWN
+
+
+def test_a_slow_call_of_a_live_worker_is_left_alone(publication, account):
+    publications_dispatch()
+    engine.publication_claim(publication_id=publication.pk, worker="host:7")
+    Heartbeat.objects.create(
+        name="worker:host:7", detail="host:7", beat_at=timezone.now()
+    )
+    assert publications_dispatch()["orphaned"] == 0
+    assert refreshed(publication).state == State.PUBLISHING
+
+
+def test_a_queued_publication_whose_task_was_lost_is_enqueued_again(
+    publication, account, django_capture_on_commit_callbacks
+):
+    publications_dispatch()
+    Publication.objects.filter(pk=publication.pk).update(
+        state_changed_at=timezone.now() - REQUEUE_AFTER - dt.timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks() as enqueued:
+        assert publications_dispatch()["requeued"] == 1
+    assert len(enqueued) == 1
+
+
+def test_a_thread_stops_at_the_failing_part_and_says_which(
+    variant, channel, editor, account
+):
+    variant.parts = ["Partie un. 1/3", "Partie deux. 2/3", "Partie trois. 3/3"]
+    variant.save()
+    publication = publication_schedule(
+        variant=variant, channel=channel, scheduled_at=timezone.now(), actor=editor
+    )
+    account.script = [("fail-part", 2, Rejected("partie 2/3 : texte refusé"))]
+    assert run_once(publication) == State.FAILED
+    publication = refreshed(publication)
+    assert [p.text for p in account.posts] == ["Partie un. 1/3"]
+    assert publication.published_parts == [
+        {"remote_id": "1", "url": "https://social.example/@ville/1"}
+    ]
+    assert "Fil interrompu : 1 partie(s) publiée(s)" in publication.error_message
+    assert "partie 2/3" in publication.error_message
