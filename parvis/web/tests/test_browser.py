@@ -17,10 +17,6 @@ from conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# The sync API of Playwright runs an event loop in the test thread; Django would
-# otherwise refuse the ORM calls of the fixtures there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -47,14 +43,27 @@ def browser() -> Iterator[object]:
         pytest.skip(f"{CHROMIUM} absent : make browser-deps (apt-get install chromium)")
     if not AXE.exists():
         pytest.skip(f"{AXE.relative_to(ROOT)} absent : make browser-deps (npm ci)")
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("paquet Python playwright absent : make install-test")
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    # The sync API of Playwright runs an event loop in the test thread: without this,
+    # Django refuses the ORM calls the fixtures make there.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def open_page(browser, viewport):
@@ -78,7 +87,10 @@ def check_page(page, name: str) -> None:
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
         WCAG_AA_TAGS,
     )
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    violations = results["violations"]
+    if violations:  # shown by pytest when a test fails, and with -s
+        print(f"axe, page « {name} » :\n{describe(violations)}")
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"axe, page « {name} » ({page.url}) :\n" + describe(blocking)
 
 
@@ -107,7 +119,7 @@ def log_in(page, live_server, email: str) -> None:
     if page.viewport_size == PHONE:
         assert_no_horizontal_scroll(page, "connexion")
     page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("load")
 
@@ -130,6 +142,7 @@ def test_staff_creates_an_authority_invites_its_team_and_sets_its_colours(
     )
     commune = page.get_by_role("radio", name=re.compile(r"Saint-Malo.*35288"))
     commune.wait_for()
+    assert page.locator("#resultats-statut").inner_text() == "2 résultats"
     check_page(page, "collectivite-resultats")
     commune.check()
     page.get_by_role("button", name="Créer la collectivité choisie").click()
@@ -151,7 +164,7 @@ def test_staff_creates_an_authority_invites_its_team_and_sets_its_colours(
     page.get_by_role("link", name="Identité visuelle").click()
     assert page.url.endswith(f"/c/{slug}/parametres/")
     check_page(page, "identite-visuelle")
-    page.get_by_label("Couleur principale").fill("#ffffff")
+    page.get_by_label(re.compile(r"^Couleur principale")).fill("#ffffff")
     page.get_by_label("Couleur du texte sur la couleur principale").fill("#777777")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state("load")
@@ -159,7 +172,7 @@ def test_staff_creates_an_authority_invites_its_team_and_sets_its_colours(
     assert "Contraste insuffisant" in summary.inner_text()
     check_page(page, "identite-visuelle-erreur")
 
-    page.get_by_label("Couleur principale").fill("#00594f")
+    page.get_by_label(re.compile(r"^Couleur principale")).fill("#00594f")
     page.get_by_label("Couleur du texte sur la couleur principale").fill("#ffffff")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state("load")
@@ -194,6 +207,7 @@ def test_pages_fit_a_phone_screen(browser, live_server, commune, admin_user):
         ("membres/", "equipe"),
         ("publics/", "publics"),
         ("services/", "services"),
+        ("elections/", "elections"),
         ("parametres/", "identite-visuelle"),
         ("journal/", "journal"),
     ]
@@ -201,4 +215,9 @@ def test_pages_fit_a_phone_screen(browser, live_server, commune, admin_user):
         page.goto(f"{live_server.url}/c/{commune.slug}/{path}")
         check_page(page, name)
         assert_no_horizontal_scroll(page, name)
+
+    page.goto(f"{live_server.url}/c/{commune.slug}-inconnue/")
+    assert page.get_by_role("heading", name="Page introuvable").is_visible()
+    check_page(page, "page-introuvable")
+    assert_no_horizontal_scroll(page, "page-introuvable")
     page.context.close()
