@@ -156,6 +156,18 @@ class Connector:
             timeout=DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT}
         )
         self.last_rate_limit: RateLimitState | None = None
+        self._owns_http = http is None
+
+    def close(self) -> None:
+        """Release the HTTP client if the connector created it."""
+        if self._owns_http:
+            self.http.close()
+
+    def __enter__(self) -> "Connector":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- text ------------------------------------------------------------------------
     def count(self, text: str) -> int:

@@ -1,0 +1,216 @@
+"""Facebook Pages through the Graph API, acting as the Page with a Page access token.
+
+- Text and link: POST /{page-id}/feed (message, link).
+- Photos: each uploaded unpublished with its alt text (POST /{page-id}/photos,
+  published=false, alt_text_custom), then attached to one feed post (attached_media).
+- First comment: POST /{post-id}/comments once the post is up.
+- Delete: DELETE /{post-id}. Reconciliation: GET /{page-id}/published_posts.
+
+Graph has no idempotency key for posts: after an unknown outcome the publishing engine
+reconciles with `find_published` (the Page's recent posts) before trying again.
+Docs: https://developers.facebook.com/docs/pages-api/posts,
+https://developers.facebook.com/docs/graph-api/reference/photo/
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from parvis.connectors import text as textlib
+from parvis.connectors.base import (
+    AccountInfo,
+    Capability,
+    Connector,
+    Credentials,
+    Draft,
+    Limits,
+    MediaItem,
+    PublishedPart,
+    PublishResult,
+    RateLimitState,
+    RemotePost,
+    retry_after_seconds,
+)
+from parvis.connectors.errors import ConnectorError, Rejected, Unavailable
+from parvis.connectors.facebook import parse
+
+# The latest version in the Graph changelog when this was written (Nov. 2026).
+GRAPH_VERSION = "v27.0"
+GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
+RECENT_POST_FIELDS = "id,message,created_time,permalink_url"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def json_body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def with_published_parts(
+    error: ConnectorError, where: str, parts: tuple[PublishedPart, ...]
+) -> None:
+    """Name the failing step in the message (when `where` is given) and attach what is
+    already online, as every connector's publish errors do."""
+    if where:
+        error.message = f"{where} : {error.message}"
+        error.args = (error.message,)
+    error.published_parts = parts  # type: ignore[attr-defined]
+
+
+class FacebookConnector(Connector):
+    network = "facebook"
+    label = "Facebook"
+    capabilities = frozenset(
+        {
+            Capability.PUBLISH_TEXT,
+            Capability.PUBLISH_IMAGES,
+            Capability.FIRST_COMMENT,
+            Capability.DELETE,
+        }
+    )
+    # 63,206 characters per post. Photos "must be less than 10MB" (Photo reference).
+    # Graph documents no photo count for attached_media; beyond four photos with a long
+    # message it has been seen failing with code 1, so four it is.
+    limits = Limits(max_chars=63_206, max_images=4, max_image_bytes=10_000_000)
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        http: httpx.Client | None = None,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        super().__init__(credentials, http)
+        self.clock = clock
+
+    @property
+    def page_id(self) -> str:
+        return self.credentials.account_id
+
+    def count(self, text: str) -> int:
+        return textlib.count_chars(text)
+
+    # -- operations --------------------------------------------------------------------
+    def verify(self) -> AccountInfo:
+        body = self._get(self.page_id, fields="id,name,username,link")
+        return parse.page_account(body)
+
+    def publish(self, draft: Draft) -> PublishResult:
+        """Photos first (unpublished, with their alt text), then the post, then the
+        first comment. On failure the error carries `published_parts`."""
+        if problems := self.problems(draft):
+            raise Rejected(" ".join(problems))
+        try:
+            post_id = self._post_to_feed(draft)
+        except ConnectorError as exc:
+            with_published_parts(exc, "", ())
+            raise
+        part = PublishedPart(remote_id=post_id, url=self._permalink(post_id))
+        if draft.first_comment.strip():
+            self._comment(post_id, draft.first_comment, published=(part,))
+        return PublishResult(parts=(part,))
+
+    def delete(self, remote_id: str) -> None:
+        response = self.request("DELETE", self._url(remote_id), params=self._auth())
+        if not parse.deleted(json_body(response)):
+            raise Rejected(f"Facebook did not delete {remote_id}")
+
+    def recent_posts(self, limit: int = 20) -> list[RemotePost]:
+        body = self._get(
+            f"{self.page_id}/published_posts",
+            fields=RECENT_POST_FIELDS,
+            limit=str(min(max(limit, 1), 100)),
+        )
+        return parse.page_posts(body)
+
+    # -- Graph specifics ---------------------------------------------------------------
+    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
+        return parse.rate_limit_state(response.headers, self.clock())
+
+    def error_from(self, response: httpx.Response) -> ConnectorError:
+        return parse.error_for(
+            response.status_code,
+            json_body(response),
+            response.headers,
+            retry_after_seconds(response),
+        )
+
+    def network_message(self, response: httpx.Response) -> str:
+        error = parse.graph_error(json_body(response))
+        if error and error.message:
+            return error.message
+        return super().network_message(response)
+
+    # -- steps -------------------------------------------------------------------------
+    def _message(self, draft: Draft) -> str:
+        text = draft.parts[0]
+        # A post with photos shows no link card: the link goes into the text instead.
+        if draft.media and draft.link and draft.link not in text:
+            return f"{text}\n\n{draft.link}"
+        return text
+
+    def _post_to_feed(self, draft: Draft) -> str:
+        photo_ids = [self._upload_photo(item) for item in draft.media]
+        data = {"message": self._message(draft)}
+        for index, photo_id in enumerate(photo_ids):
+            data[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo_id})
+        if draft.link and not photo_ids:
+            data["link"] = draft.link
+        return parse.created_id(self._post(f"{self.page_id}/feed", data))
+
+    def _upload_photo(self, item: MediaItem) -> str:
+        data = {"published": "false", "alt_text_custom": item.alt_text}
+        files = {"source": (item.filename, item.content, item.mime_type)}
+        try:
+            body = self._post(f"{self.page_id}/photos", data, files=files)
+        except Unavailable as exc:
+            # An unpublished photo shows nowhere and Facebook deletes it within a day:
+            # even if it arrived, nothing reached the Page, so retrying is safe.
+            exc.maybe_sent = False
+            raise
+        return parse.created_id(body)
+
+    def _permalink(self, post_id: str) -> str:
+        try:
+            body = self._get(post_id, fields="permalink_url")
+        except ConnectorError:
+            # The post is online: a missing link must not turn it into a failure.
+            return ""
+        return str(body.get("permalink_url") or "") if isinstance(body, dict) else ""
+
+    def _comment(
+        self, post_id: str, message: str, *, published: tuple[PublishedPart, ...]
+    ) -> None:
+        try:
+            self._post(f"{post_id}/comments", {"message": message})
+        except ConnectorError as exc:
+            with_published_parts(exc, "premier commentaire", published)
+            raise
+
+    # -- HTTP --------------------------------------------------------------------------
+    def _url(self, path: str) -> str:
+        return f"{GRAPH_URL}/{path}"
+
+    def _auth(self) -> dict[str, str]:
+        return {"access_token": self.credentials.access_token}
+
+    def _get(self, path: str, **params: str) -> Any:
+        response = self.request(
+            "GET", self._url(path), params={**params, **self._auth()}
+        )
+        return json_body(response)
+
+    def _post(self, path: str, data: dict[str, str], **kwargs: Any) -> Any:
+        # The token travels in the form body, not the URL, to stay out of access logs.
+        response = self.request(
+            "POST", self._url(path), data={**data, **self._auth()}, **kwargs
+        )
+        return json_body(response)

@@ -1,0 +1,251 @@
+"""LinkedIn organization pages through the versioned REST API (Posts, Images).
+
+LinkedIn offers no idempotency key, and no threads. It refuses a post identical to a
+recent one (422 DUPLICATE_POST), which guards against most double posts; after an
+unknown outcome, reconcile with `find_published` before publishing again.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from parvis.connectors import text as textlib
+from parvis.connectors.base import (
+    AccountInfo,
+    Capability,
+    Connector,
+    Credentials,
+    Draft,
+    Limits,
+    MediaItem,
+    PublishedPart,
+    PublishResult,
+    RateLimitState,
+    RemotePost,
+    retry_after_seconds,
+)
+from parvis.connectors.errors import (
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    Unavailable,
+    Unsupported,
+)
+from parvis.connectors.linkedin import parse
+from parvis.connectors.linkedin.oauth import LinkedInOAuth, utc_now
+from parvis.connectors.oauth import OAuthClient
+
+API = "https://api.linkedin.com/rest"
+# Marketing May 2026; each monthly version is supported for at least a year
+# (https://learn.microsoft.com/en-us/linkedin/marketing/versioning).
+LINKEDIN_VERSION = "202605"
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})  # Images API
+# Characters of the little text format that must be escaped to stay plain text
+# (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format).
+LITTLE_RESERVED = frozenset("|{}@[]()<>#\\*_~")
+# Daily quotas reset at midnight UTC, but LinkedIn also throttles briefly to protect
+# its infrastructure: retry within the hour, or at the reset if it comes sooner.
+MAX_RETRY_AFTER = 3600.0
+
+
+def little_text(text: str) -> str:
+    """`text` as little-format commentary that reads exactly as written: every
+    reserved character escaped, except the `#` opening a hashtag, kept clickable."""
+    in_urls = {i for url in textlib.find_urls(text) for i in range(*url.span())}
+    hashtags = {
+        match.start()
+        for match in textlib.HASHTAG_PATTERN.finditer(text)
+        if match.start() not in in_urls
+    }
+    return "".join(
+        f"\\{char}" if char in LITTLE_RESERVED and index not in hashtags else char
+        for index, char in enumerate(text)
+    )
+
+
+def next_midnight(now: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+class LinkedInConnector(Connector):
+    network = "linkedin"
+    label = "LinkedIn"
+    capabilities = frozenset(
+        {Capability.PUBLISH_TEXT, Capability.PUBLISH_IMAGES, Capability.DELETE}
+    )
+    # Commentary up to 3,000 characters; one image, or 2 to 20 as a multi-image post;
+    # alt text up to 4,086 characters (Posts and MultiImage API schemas). The Images
+    # API states a pixel count (36,152,320), not a weight: the base 5 MB guard stays.
+    limits = Limits(max_chars=3_000, max_images=20, max_alt_chars=4_086)
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        http: httpx.Client | None = None,
+        *,
+        oauth_client: OAuthClient | None = None,
+        now: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        super().__init__(credentials, http)
+        self.oauth_client = oauth_client
+        self.now = now
+
+    def count(self, text: str) -> int:
+        return textlib.count_chars(text)
+
+    def problems(self, draft: Draft) -> list[str]:
+        problems = super().problems(draft)
+        if any(item.mime_type not in IMAGE_TYPES for item in draft.media):
+            problems.append(
+                "LinkedIn : seules les images JPEG, PNG ou GIF sont acceptées."
+            )
+        return problems
+
+    # -- operations --------------------------------------------------------------------
+    def verify(self) -> AccountInfo:
+        url = f"{API}/organizations/{self._organization_id()}"
+        return parse.account(self.request("GET", url, headers=self._headers()).json())
+
+    def publish(self, draft: Draft) -> PublishResult:
+        """Publish the single part as the organization, with its images."""
+        if len(draft.parts) != 1:
+            message = "LinkedIn ne publie pas de fil : un seul message à la fois."
+            raise _failed(Unsupported(message), "")
+        try:
+            images = [(self._upload(item), item.alt_text) for item in draft.media]
+        except ConnectorError as exc:
+            if isinstance(exc, Unavailable):
+                exc.maybe_sent = False  # an uploaded image alone publishes nothing
+            _failed(exc, "image")
+            raise
+        body: dict[str, Any] = {
+            "author": self._author(),
+            "commentary": little_text(draft.parts[0]),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        if len(images) == 1:
+            body["content"] = {"media": {"id": images[0][0], "altText": images[0][1]}}
+        elif images:
+            body["content"] = {
+                "multiImage": {"images": [{"id": i, "altText": a} for i, a in images]}
+            }
+        try:
+            response = self.request(
+                "POST", f"{API}/posts", json=body, headers=self._headers()
+            )
+        except ConnectorError as exc:
+            _failed(exc, "")
+            raise
+        urn = parse.created_post_urn(response.headers)
+        if not urn:
+            message = "LinkedIn n'a pas renvoyé l'identifiant du message."
+            raise _failed(Unavailable(message, maybe_sent=True), "")
+        return PublishResult((PublishedPart(urn, parse.post_url(urn)),))
+
+    def delete(self, remote_id: str) -> None:
+        # Deleting is idempotent: an already deleted post answers 204 too.
+        self.request(
+            "DELETE",
+            f"{API}/posts/{quote(remote_id, safe='')}",
+            headers={**self._headers(), "X-RestLi-Method": "DELETE"},
+        )
+
+    def recent_posts(self, limit: int = 20) -> list[RemotePost]:
+        response = self.request(
+            "GET",
+            f"{API}/posts",
+            params={
+                "author": self._author(),
+                "q": "author",
+                "count": min(max(limit, 1), 100),
+                "sortBy": "LAST_MODIFIED",
+            },
+            headers={**self._headers(), "X-RestLi-Method": "FINDER"},
+        )
+        return parse.remote_posts(response.json())[:limit]
+
+    def refresh(self) -> Credentials:
+        if self.oauth_client is None:
+            raise Unsupported("linkedin: refresh needs the registered OAuth client")
+        flow = LinkedInOAuth(self.oauth_client, self.http, now=self.now)
+        return flow.refresh(self.credentials)
+
+    # -- HTTP --------------------------------------------------------------------------
+    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
+        """LinkedIn sends no rate headers; a 429 spends the day until midnight UTC."""
+        if response.status_code != 429:
+            return None
+        return RateLimitState(remaining=0, reset_at=next_midnight(self.now()))
+
+    def error_from(self, response: httpx.Response) -> ConnectorError:
+        error = super().error_from(response)
+        error.network_code = parse.error_code(_json(response))
+        if isinstance(error, RateLimited) and retry_after_seconds(response) is None:
+            now = self.now()
+            until_reset = (next_midnight(now) - now).total_seconds()
+            error.retry_after = min(until_reset, MAX_RETRY_AFTER)
+        return error
+
+    def network_message(self, response: httpx.Response) -> str:
+        return parse.error_message(_json(response)) or super().network_message(response)
+
+    def _organization_id(self) -> str:
+        account_id = self.credentials.account_id.removeprefix("urn:li:organization:")
+        if not account_id:
+            raise Rejected("LinkedIn : aucune page n'est choisie pour ce canal.")
+        return account_id
+
+    def _author(self) -> str:
+        return f"urn:li:organization:{self._organization_id()}"
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.credentials.access_token}",
+            "LinkedIn-Version": LINKEDIN_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        }
+
+    def _upload(self, item: MediaItem) -> str:
+        """Register an image for the organization, then send its bytes."""
+        response = self.request(
+            "POST",
+            f"{API}/images",
+            params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": self._author()}},
+            headers=self._headers(),
+        )
+        upload_url, image_urn = parse.image_upload(response.json())
+        self.request(
+            "PUT",
+            upload_url,
+            content=item.content,
+            headers={"Authorization": f"Bearer {self.credentials.access_token}"},
+        )
+        return image_urn
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _failed(error: ConnectorError, where: str) -> ConnectorError:
+    """`error`, its message prefixed with the failing step, saying that no part of
+    the publication is online."""
+    if where:
+        error.message = f"{where} : {error.message}"
+        error.args = (error.message,)
+    error.published_parts = ()  # type: ignore[attr-defined]
+    return error

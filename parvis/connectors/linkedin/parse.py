@@ -1,0 +1,129 @@
+"""Pure functions turning LinkedIn REST payloads into the connector dataclasses.
+
+Shapes: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
+(posts, x-restli-id), .../shares/images-api (initializeUpload),
+.../organizations/organization-lookup-api (organizations),
+https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling (errors),
+https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow
+and .../programmatic-refresh-tokens (token answers).
+"""
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from parvis.connectors.base import AccountInfo, Credentials, RemotePost
+
+# Commentary comes back in the "little" text format: templates, mentions, escapes.
+HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?([#＃])\|([^}]*)\}")
+MENTION = re.compile(r"@\[([^\]]*)\]\(urn:li:[^)]*\)")
+ESCAPED = re.compile(r"\\([|{}@\[\]()<>#\\*_~])")
+# Error messages may start with the name of a Java exception.
+EXCEPTION_PREFIX = re.compile(r"^(?:[a-z]\w*\.)+\w+(?:Exception|Error): ")
+
+
+def post_url(urn: str) -> str:
+    return f"https://www.linkedin.com/feed/update/{urn}/"
+
+
+def created_post_urn(headers: Mapping[str, str]) -> str:
+    """The URN of the post a POST /rest/posts created (201, empty body)."""
+    return headers.get("x-restli-id", "")
+
+
+def image_upload(body: Any) -> tuple[str, str]:
+    """(upload URL, image URN) from POST /rest/images?action=initializeUpload."""
+    value = body["value"]
+    return str(value["uploadUrl"]), str(value["image"])
+
+
+def account(body: Any) -> AccountInfo:
+    vanity_name = str(body.get("vanityName", ""))
+    return AccountInfo(
+        account_id=str(body["id"]),
+        handle=vanity_name,
+        display_name=str(body.get("localizedName", "")),
+        url=f"https://www.linkedin.com/company/{vanity_name}/" if vanity_name else "",
+    )
+
+
+def remote_posts(body: Any) -> list[RemotePost]:
+    """Posts of an author (GET /rest/posts?q=author), commentary as plain text."""
+    posts = []
+    for item in body.get("elements") or []:
+        urn = str(item["id"])
+        millis = item.get("publishedAt") or item.get("createdAt")
+        posts.append(
+            RemotePost(
+                remote_id=urn,
+                text=plain_text(str(item.get("commentary", ""))),
+                created_at=(
+                    dt.datetime.fromtimestamp(millis / 1000, dt.UTC) if millis else None
+                ),
+                url=post_url(urn),
+            )
+        )
+    return posts
+
+
+def plain_text(commentary: str) -> str:
+    """What a reader sees of a little-format commentary."""
+    text = HASHTAG_TEMPLATE.sub(r"\1\2", commentary)
+    text = MENTION.sub(r"\1", text)
+    return ESCAPED.sub(r"\1", text)
+
+
+def error_message(body: Any) -> str:
+    """The `message` of an error payload (or `error_description` from the OAuth
+    endpoints), without the Java exception name some messages start with."""
+    if not isinstance(body, dict):
+        return ""
+    for key in ("message", "error_description"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return EXCEPTION_PREFIX.sub("", value)
+    return ""
+
+
+def error_code(body: Any) -> str:
+    """The most precise code of an error payload: the input error code
+    (DUPLICATE_POST...), else `code`, else `serviceErrorCode`."""
+    if not isinstance(body, dict):
+        return ""
+    details = body.get("errorDetails")
+    if isinstance(details, dict):
+        for item in details.get("inputErrors") or []:
+            if isinstance(item, dict) and item.get("code"):
+                return str(item["code"])
+    for key in ("code", "serviceErrorCode", "error"):
+        if body.get(key) not in (None, ""):
+            return str(body[key])
+    return ""
+
+
+def credentials(
+    body: Any, *, now: dt.datetime, previous: Credentials | None = None
+) -> Credentials:
+    """Credentials from an /oauth/v2/accessToken answer. Refresh tokens are only
+    granted to some applications; their own expiry is kept in `extra`."""
+    extra = {"scope": str(body.get("scope", ""))}
+    if body.get("refresh_token_expires_in"):
+        lifetime = dt.timedelta(seconds=int(body["refresh_token_expires_in"]))
+        extra["refresh_expires_at"] = (now + lifetime).isoformat()
+    fresh = Credentials(
+        access_token=str(body["access_token"]),
+        refresh_token=str(body.get("refresh_token") or ""),
+        expires_at=now + dt.timedelta(seconds=int(body["expires_in"])),
+        extra=extra,
+    )
+    if previous is None:
+        return fresh
+    return dataclasses.replace(
+        previous,
+        access_token=fresh.access_token,
+        refresh_token=fresh.refresh_token or previous.refresh_token,
+        expires_at=fresh.expires_at,
+        extra={**previous.extra, **fresh.extra},
+    )

@@ -1,0 +1,340 @@
+"""Mastodon: statuses with images and alt text, threads, replies, comments and
+mentions, counters. API: https://docs.joinmastodon.org/methods/
+
+Each instance sets its own limits. `verify()` reads them (GET /api/v2/instance); the
+channel keeps `max_characters` and `characters_reserved_per_url` in
+`credentials.extra`, and `max_chars()` and `count()` follow them.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+from time import sleep
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from parvis.connectors import text as textlib
+from parvis.connectors.base import (
+    AccountInfo,
+    Capability,
+    Connector,
+    Draft,
+    Limits,
+    MediaItem,
+    PublishedPart,
+    PublishResult,
+    RateLimitState,
+    RemotePost,
+)
+from parvis.connectors.errors import ConnectorError, RateLimited, Rejected, Unavailable
+from parvis.connectors.mastodon import parse
+from parvis.connectors.mastodon.parse import RemoteComment, StatusMetrics
+
+LANGUAGE = "fr"
+VISIBILITY = "public"
+# Least to most restricted: a reply never widens the audience of what it answers.
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+# Pauses between checks of an image still processing (GET /api/v1/media/:id -> 206).
+MEDIA_POLL_DELAYS = (0.5, 1.0, 2.0, 3.0, 5.0, 5.0, 5.0)
+
+
+class MastodonConnector(Connector):
+    network = "mastodon"
+    label = "Mastodon"
+    capabilities = frozenset(
+        {
+            Capability.PUBLISH_TEXT,
+            Capability.PUBLISH_IMAGES,
+            Capability.THREADS,
+            Capability.DELETE,
+            Capability.READ_COMMENTS,
+            Capability.READ_MENTIONS,
+            Capability.REPLY,
+            Capability.METRICS,
+        }
+    )
+    # Defaults of a stock instance (docs: methods/instance#v2, entities/Instance);
+    # the instance's own figures, when known, win (see max_chars and count).
+    limits = Limits(
+        max_chars=500,
+        max_images=4,
+        url_length=23,
+        max_image_bytes=10_485_760,
+        max_alt_chars=1_500,
+    )
+
+    # -- text ------------------------------------------------------------------------
+    def max_chars(self) -> int:
+        return self._extra_int("max_characters") or self.limits.max_chars
+
+    def url_length(self) -> int:
+        return self._extra_int("characters_reserved_per_url") or 23  # limits.url_length
+
+    def count(self, text: str) -> int:
+        """As Mastodon's StatusLengthValidator: grapheme clusters, every http(s) URL
+        counting `characters_reserved_per_url`, a mention only its "@user" part."""
+        text = textlib.URL_PATTERN.sub("x" * self.url_length(), text)
+        return textlib.count_graphemes(local_mentions(text))
+
+    def problems(self, draft: Draft) -> list[str]:
+        problems = super().problems(with_link(draft))
+        if draft.first_comment:
+            problems.append(f"{self.label} : le premier commentaire n'est pas géré.")
+        return problems
+
+    # -- operations ------------------------------------------------------------------
+    def verify(self) -> AccountInfo:
+        account = self._call("GET", "/api/v1/accounts/verify_credentials").json()
+        limits = self.instance_limits()
+        return parse.account_info(
+            account, domain=limits.domain, max_chars=limits.max_characters
+        )
+
+    def instance_limits(self) -> parse.InstanceLimits:
+        """The instance's limits (public, sent without the token). Instances older
+        than Mastodon 4.0 have no v2 endpoint: their limits stay unknown."""
+        try:
+            instance = self.request("GET", self._url("/api/v2/instance")).json()
+        except Rejected as exc:
+            if exc.status != 404:
+                raise
+            host = urlsplit(self.credentials.base_url).hostname or ""
+            return parse.InstanceLimits(host, None, None, None)
+        return parse.instance_limits(instance)
+
+    def publish(self, draft: Draft) -> PublishResult:
+        """Images first (with their alt text), then each part replying to the one
+        before. On failure the error names the part and carries `published_parts`."""
+        if problems := self.problems(draft):
+            error = Rejected(" ".join(problems))
+            mark_failure(error, "", ())
+            raise error
+        draft = with_link(draft)
+        media_ids = self._upload_all(draft.media)
+        published: list[PublishedPart] = []
+        total = len(draft.parts)
+        for index, text in enumerate(draft.parts, 1):
+            # Mastodon keeps an Idempotency-Key one hour: a retry returns the same
+            # status instead of a duplicate. Each part needs its own key.
+            key = draft.idempotency_key + (f"-{index}" if index > 1 else "")
+            try:
+                status = self._post_status(
+                    text,
+                    idempotency_key=key,
+                    in_reply_to_id=published[-1].remote_id if published else "",
+                    media_ids=media_ids if index == 1 else (),
+                )
+            except ConnectorError as exc:
+                mark_failure(
+                    exc, f"partie {index}/{total}" if total > 1 else "", published
+                )
+                raise
+            published.append(parse.published_part(status))
+        return PublishResult(parts=tuple(published))
+
+    def delete(self, remote_id: str) -> None:
+        """Deleting a status already gone (404) counts as done."""
+        self._call(
+            "DELETE",
+            f"/api/v1/statuses/{remote_id}",
+            ok=lambda response: response.is_success or response.status_code == 404,
+        )
+
+    def recent_posts(self, limit: int = 20) -> list[RemotePost]:
+        account_id = self.credentials.account_id or str(
+            self._call("GET", "/api/v1/accounts/verify_credentials").json()["id"]
+        )
+        statuses = self._call(
+            "GET",
+            f"/api/v1/accounts/{account_id}/statuses",
+            params={"limit": min(limit, 40), "exclude_reblogs": "true"},
+        ).json()
+        return [parse.remote_post(status) for status in statuses]
+
+    def find_published(self, draft: Draft) -> RemotePost | None:
+        """Mastodon shows a remote mention as "@user": the draft is compared so."""
+        first = local_mentions(draft.parts[0])
+        return super().find_published(dataclasses.replace(draft, parts=(first,)))
+
+    def comments(self, remote_id: str) -> list[RemoteComment]:
+        """Replies under a status (the whole tree), without the account's own."""
+        context = self._call("GET", f"/api/v1/statuses/{remote_id}/context").json()
+        own = self.credentials.account_id
+        return [
+            parse.remote_comment(status)
+            for status in context.get("descendants", [])
+            if not own or str((status.get("account") or {}).get("id")) != own
+        ]
+
+    def mentions(self, since_id: str = "", limit: int = 40) -> list[RemoteComment]:
+        """Statuses mentioning the account, oldest first; `since_id` is the
+        `notification_id` of the last one already read."""
+        params: dict[str, Any] = {"types[]": ["mention"], "limit": min(limit, 80)}
+        if since_id:
+            params["since_id"] = since_id
+        notifications = self._call("GET", "/api/v1/notifications", params=params)
+        return parse.mention_comments(notifications.json())
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        visibility: str = VISIBILITY,
+    ) -> PublishedPart:
+        """Answer a status. Mastodon notifies only mentioned accounts: `mention` (the
+        comment's `author_handle`) is put first unless the text has it already.
+        `visibility` is the answered status' own, so a private message stays private."""
+        if mention and mention.casefold() not in text.casefold():
+            text = f"{mention} {text}"
+        if self.count(text) > self.max_chars():
+            raise Rejected(
+                f"La réponse compte {self.count(text)} caractères pour {self.label}, "
+                f"au-delà de la limite de {self.max_chars()}."
+            )
+        status = self._post_status(
+            text,
+            idempotency_key=idempotency_key,
+            in_reply_to_id=in_reply_to_id,
+            visibility=narrowest(VISIBILITY, visibility),
+        )
+        return parse.published_part(status)
+
+    def metrics(self, remote_id: str) -> StatusMetrics:
+        status = self._call("GET", f"/api/v1/statuses/{remote_id}").json()
+        return parse.status_metrics(status)
+
+    # -- HTTP ------------------------------------------------------------------------
+    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
+        return parse.rate_limit(response.headers)
+
+    def network_message(self, response: httpx.Response) -> str:
+        try:
+            message = parse.error_message(response.json())
+        except ValueError:
+            message = ""
+        return message or f"HTTP {response.status_code}"
+
+    def error_from(self, response: httpx.Response) -> ConnectorError:
+        """Mastodon answers 429 without Retry-After: the wait is X-RateLimit-Reset."""
+        error = super().error_from(response)
+        if isinstance(error, RateLimited) and "retry-after" not in response.headers:
+            wait = parse.seconds_until_reset(response.headers)
+            if wait is not None:
+                error.retry_after = wait
+        return error
+
+    # -- helpers ---------------------------------------------------------------------
+    def _post_status(
+        self,
+        text: str,
+        *,
+        idempotency_key: str,
+        in_reply_to_id: str = "",
+        media_ids: Sequence[str] = (),
+        visibility: str = VISIBILITY,
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "status": text,
+            "visibility": visibility,
+            "language": LANGUAGE,
+        }
+        if in_reply_to_id:
+            data["in_reply_to_id"] = in_reply_to_id
+        if media_ids:
+            data["media_ids[]"] = list(media_ids)
+        headers = {"Idempotency-Key": idempotency_key}
+        return self._call("POST", "/api/v1/statuses", headers=headers, data=data).json()
+
+    def _upload_all(self, media: Sequence[MediaItem]) -> list[str]:
+        ids = []
+        for index, item in enumerate(media, 1):
+            try:
+                ids.append(self._upload(item))
+            except ConnectorError as exc:
+                # No status was sent yet: whatever happened to the upload, the
+                # publication is not "maybe sent".
+                if isinstance(exc, Unavailable):
+                    exc.maybe_sent = False
+                mark_failure(exc, f"image {index}/{len(media)}", [])
+                raise
+        return ids
+
+    def _upload(self, item: MediaItem) -> str:
+        """POST /api/v2/media; a 202 means still processing: wait until GET
+        /api/v1/media/:id answers 200 (206 while processing)."""
+        response = self._call(
+            "POST",
+            "/api/v2/media",
+            files={"file": (item.filename, item.content, item.mime_type)},
+            data={"description": item.alt_text},
+        )
+        media_id = str(response.json()["id"])
+        if response.status_code == 202:
+            for delay in MEDIA_POLL_DELAYS:
+                sleep(delay)
+                check = self._call(
+                    "GET",
+                    f"/api/v1/media/{media_id}",
+                    ok=lambda r: r.status_code in (200, 206),
+                )
+                if check.status_code == 200:
+                    return media_id
+            raise Unavailable(f"{self.label} : image toujours en cours de traitement.")
+        return media_id
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call to the instance's API with the account's token."""
+        headers = {**kwargs.pop("headers", {}), **self._auth()}
+        return self.request(method, self._url(path), headers=headers, **kwargs)
+
+    def _url(self, path: str) -> str:
+        base = self.credentials.base_url.rstrip("/")
+        if not base:
+            raise Rejected(f"{self.label} : adresse de l'instance manquante.")
+        return base + path
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.credentials.access_token}"}
+
+    def _extra_int(self, key: str) -> int | None:
+        try:
+            value = int(self.credentials.extra.get(key, ""))
+        except (TypeError, ValueError):
+            return None
+        return value if value > 0 else None
+
+
+def with_link(draft: Draft) -> Draft:
+    """Mastodon builds its link card from the first URL of the text: the draft's link
+    is appended to the first part when the text does not already hold it."""
+    if not draft.link or not draft.parts or draft.link in draft.parts[0]:
+        return draft
+    first = f"{draft.parts[0]}\n\n{draft.link}"
+    return dataclasses.replace(draft, parts=(first, *draft.parts[1:]))
+
+
+def local_mentions(text: str) -> str:
+    """ "@user@domain" -> "@user", as Mastodon counts and displays mentions."""
+    return textlib.MENTION_PATTERN.sub(
+        lambda match: "@" + match.group(1).split("@")[0], text
+    )
+
+
+def mark_failure(
+    exc: ConnectorError, where: str, published: Sequence[PublishedPart]
+) -> None:
+    """Name the failing step in the message; report what is already on the network."""
+    if where:
+        exc.message = f"{where} : {exc.message}"
+        exc.args = (exc.message,)
+    exc.published_parts = tuple(published)  # type: ignore[attr-defined]
+
+
+def narrowest(*visibilities: str) -> str:
+    """The most restricted of `visibilities`; an unknown one counts as `direct`."""
+    known = [v if v in VISIBILITIES else "direct" for v in visibilities]
+    return max(known, key=VISIBILITIES.index)
