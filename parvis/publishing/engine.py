@@ -23,6 +23,7 @@ States (Publication.state) and who moves them:
 import datetime as dt
 import logging
 import random
+import time
 from functools import partial
 from typing import Any
 
@@ -58,6 +59,8 @@ WORKER_SILENT_AFTER = dt.timedelta(seconds=30)
 PUBLISHING_STALE_AFTER = dt.timedelta(minutes=15)
 RECONCILE_AGAIN_AFTER = dt.timedelta(seconds=60)
 DISPATCH_BATCH = 1000
+DISPATCH_CHUNK = 500
+DISPATCH_SECONDS = 20
 
 State = PublicationState
 
@@ -125,20 +128,29 @@ def publications_dispatch(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"queued": 0, "requeued": 0, "orphaned": 0, "reconcile": 0}
 
-    due = list(
-        Publication.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
-        .filter(channel__status__in=[ChannelStatus.OK, ChannelStatus.EXPIRING])
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:DISPATCH_BATCH]
-    )
-    for pk in due:
+    # Due publications, in chunks: each chunk moves to queued and gets its tasks in
+    # one transaction (skip_locked lets concurrent dispatchers share the work).
+    deadline = time.monotonic() + DISPATCH_SECONDS
+    while time.monotonic() < deadline:
         with transaction.atomic():
-            moved = Publication.objects.filter(pk=pk, state=State.PENDING).update(
+            chunk = list(
+                Publication.objects.select_for_update(skip_locked=True)
+                .filter(
+                    state=State.PENDING,
+                    next_attempt_at__lte=now,
+                    channel__status__in=[ChannelStatus.OK, ChannelStatus.EXPIRING],
+                )
+                .order_by("next_attempt_at")
+                .values_list("pk", flat=True)[:DISPATCH_CHUNK]
+            )
+            if not chunk:
+                break
+            Publication.objects.filter(pk__in=chunk, state=State.PENDING).update(
                 state=State.QUEUED, state_changed_at=now
             )
-            if moved:
+            for pk in chunk:
                 transaction.on_commit(partial(publish_publication.enqueue, pk))
-                counts["queued"] += moved
+        counts["queued"] += len(chunk)
 
     # A queued publication whose task was lost (worker killed after claiming the task
     # row): enqueue again; the claim in publication_publish makes duplicates no-ops.
@@ -227,9 +239,9 @@ def publication_publish(*, publication_id: int, worker: str) -> str:
             error=AuthExpired("channel needs reconnecting"),
             message=french_explanation(AuthExpired(""), channel=channel),
         )
-    connector = connector_for(channel)
     try:
-        result = connector.publish(draft_for(publication))
+        with connector_for(channel) as connector:
+            result = connector.publish(draft_for(publication))
     except ConnectorError as error:
         channel_note_rate_limit(
             channel=channel,
@@ -407,10 +419,10 @@ def publication_reconcile(*, publication_id: int) -> str:
     if publication is None:
         return "skipped"
     started = timezone.now()
-    connector = connector_for(publication.channel)
     draft = draft_for(publication)
     try:
-        found = connector.find_published(draft)
+        with connector_for(publication.channel) as connector:
+            found = connector.find_published(draft)
     except ConnectorError as error:
         # Still unknown; the dispatcher will ask again after RECONCILE_AGAIN_AFTER.
         _log(

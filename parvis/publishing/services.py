@@ -123,11 +123,11 @@ def publication_unpublish(*, publication: Publication, actor: Any) -> None:
 
     if publication.state != State.PUBLISHED:
         raise ValidationError(_("Seule une publication parue peut être retirée."))
-    connector = connector_for(publication.channel)
     parts = publication.published_parts or [{"remote_id": publication.remote_id}]
     try:
-        for part in reversed(parts):
-            connector.delete(part["remote_id"])
+        with connector_for(publication.channel) as connector:
+            for part in reversed(parts):
+                connector.delete(part["remote_id"])
     except ConnectorError as error:
         from parvis.publishing.messages import french_explanation
 
