@@ -49,7 +49,7 @@ if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40)
 ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS", "")
 if PRODUCTION and not ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
-        "PARVIS_ENV=production needs ENCRYPTION_KEYS (python -c \"from "
+        'PARVIS_ENV=production needs ENCRYPTION_KEYS (python -c "from '
         'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").'
     )
 

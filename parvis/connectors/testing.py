@@ -59,7 +59,9 @@ class Router:
         self.routes.append((method.upper(), re.compile(path_pattern), handler))
         return self
 
-    def reply(self, method: str, path_pattern: str, response: httpx.Response) -> "Router":
+    def reply(
+        self, method: str, path_pattern: str, response: httpx.Response
+    ) -> "Router":
         return self.add(method, path_pattern, lambda request: response)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:

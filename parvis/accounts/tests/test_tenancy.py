@@ -113,10 +113,20 @@ def test_an_object_of_another_authority_is_404_under_ones_own(
         foreign = object_for(name, other_authority, other_admin)
         url = reverse(name, args=[commune.slug, foreign.pk])
         # POST-only actions answer a member's GET with 405, whatever the id.
-        post_only = any(
-            verb in name
-            for verb in ("delete", "remove", "revoke", "cancel", "retry", "unpublish")
-        ) or name == "channels:disconnect"
+        post_only = (
+            any(
+                verb in name
+                for verb in (
+                    "delete",
+                    "remove",
+                    "revoke",
+                    "cancel",
+                    "retry",
+                    "unpublish",
+                )
+            )
+            or name == "channels:disconnect"
+        )
         assert client.get(url).status_code == (405 if post_only else 404), url
         assert client.post(url, {}).status_code == 404, url
     assert (

@@ -27,7 +27,9 @@ def test_mastodon_counts_each_url_as_23_characters():
 
 
 def test_hashtags_and_mentions_are_found_but_not_in_urls_or_emails():
-    sample = "Fête du #NautismeMalouin avec @ville@mastodon.social, pas mail@ici.fr #2026"
+    sample = (
+        "Fête du #NautismeMalouin avec @ville@mastodon.social, pas mail@ici.fr #2026"
+    )
     assert text.find_hashtags(sample) == ["NautismeMalouin"]
     assert text.find_mentions(sample) == ["ville@mastodon.social"]
 
