@@ -32,6 +32,8 @@ PARVIS_ENV = os.environ.get("PARVIS_ENV", "development")
 PRODUCTION = PARVIS_ENV == "production"
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Former keys, still accepted for sessions and links signed before a rotation.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured(
@@ -243,7 +245,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # One handler for Django's own loggers (its default adds a second console one).
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # httpx logs full URLs at INFO, and some networks (Meta's Graph API) put tokens
+        # in the query string.
+        "httpx": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
     },
 }

@@ -1,5 +1,6 @@
 """Writes of the channels app: connect, store credentials, track health and limits."""
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -68,7 +69,17 @@ def channel_connect(
     account: AccountInfo,
     actor: Any,
 ) -> Channel:
-    """Create the channel of an account, or update it when it is reconnected."""
+    """Create the channel of an account, or update it when it is reconnected. What
+    `verify()` learnt (account id, the instance's length limit) is kept with the
+    credentials so the connector uses it."""
+    extra = dict(credentials.extra)
+    if account.max_chars:
+        extra["max_characters"] = str(account.max_chars)
+    credentials = dataclasses.replace(
+        credentials,
+        account_id=credentials.account_id or account.account_id,
+        extra=extra,
+    )
     channel, created = Channel.objects.select_for_update().get_or_create(
         authority=authority,
         network=network,

@@ -14,6 +14,8 @@ everything above it (publishing, inbox, metrics) reasons with these classes.
 
 class ConnectorError(Exception):
     permanent = True
+    # Parts of a thread (PublishedPart) already on the network when this error struck.
+    published_parts: tuple = ()
 
     def __init__(
         self,

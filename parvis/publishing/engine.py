@@ -300,7 +300,7 @@ def _after_error(
     publication: Publication, *, error: ConnectorError, started: dt.datetime
 ) -> str:
     channel = publication.channel
-    published_parts = getattr(error, "published_parts", ())
+    published_parts = error.published_parts
     message = french_explanation(error, channel=channel)
     logger.info(
         "publication %s attempt %s: %s %s",

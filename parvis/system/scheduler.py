@@ -35,10 +35,11 @@ def default_jobs() -> list[PeriodicJob]:
     from django.conf import settings
 
     from parvis.publishing.tasks import dispatch_publications
-    from parvis.system.tasks import worker_heartbeat
+    from parvis.system.tasks import prune_heartbeats, worker_heartbeat
 
     return [
         PeriodicJob("system.worker_heartbeat", 60, worker_heartbeat.enqueue),
+        PeriodicJob("system.prune_heartbeats", 3600, prune_heartbeats.enqueue),
         # Every tick: publications go out at their minute, give or take one tick.
         PeriodicJob(
             "publishing.dispatch",

@@ -62,7 +62,7 @@ def with_published_parts(
     if where:
         error.message = f"{where} : {error.message}"
         error.args = (error.message,)
-    error.published_parts = parts  # type: ignore[attr-defined]
+    error.published_parts = parts
 
 
 class FacebookConnector(Connector):

@@ -247,5 +247,5 @@ def _failed(error: ConnectorError, where: str) -> ConnectorError:
     if where:
         error.message = f"{where} : {error.message}"
         error.args = (error.message,)
-    error.published_parts = ()  # type: ignore[attr-defined]
+    error.published_parts = ()
     return error

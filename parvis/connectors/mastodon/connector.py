@@ -331,7 +331,7 @@ def mark_failure(
     if where:
         exc.message = f"{where} : {exc.message}"
         exc.args = (exc.message,)
-    exc.published_parts = tuple(published)  # type: ignore[attr-defined]
+    exc.published_parts = tuple(published)
 
 
 def narrowest(*visibilities: str) -> str:

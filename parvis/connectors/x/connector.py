@@ -205,4 +205,4 @@ def _failed(error: ConnectorError, where: str, published: list[PublishedPart]) -
     if where:
         error.message = f"{where} : {error.message}"
         error.args = (error.message,)
-    error.published_parts = tuple(published)  # type: ignore[attr-defined]
+    error.published_parts = tuple(published)
