@@ -32,6 +32,9 @@ class Channel(models.Model):
     max_chars = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     rate_limited_until = models.DateTimeField(null=True, blank=True)
+    # The publishing batch of this channel: when it was enqueued, which worker runs it.
+    batch_enqueued_at = models.DateTimeField(null=True, blank=True)
+    batch_worker = models.CharField(max_length=120, blank=True)
     connected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

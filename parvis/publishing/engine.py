@@ -55,12 +55,12 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 20
 BACKOFF_MAX_SECONDS = 3600
 REQUEUE_AFTER = dt.timedelta(seconds=90)
-WORKER_SILENT_AFTER = dt.timedelta(seconds=30)
+WORKER_SILENT_AFTER = dt.timedelta(seconds=20)
 PUBLISHING_STALE_AFTER = dt.timedelta(minutes=15)
 RECONCILE_AGAIN_AFTER = dt.timedelta(seconds=60)
 DISPATCH_BATCH = 1000
-DISPATCH_CHUNK = 500
-DISPATCH_SECONDS = 20
+BATCH_SECONDS = 60
+BATCH_STALE_AFTER = dt.timedelta(minutes=5)
 
 State = PublicationState
 
@@ -123,49 +123,66 @@ def _set_state(publication: Publication, state: str, **fields: Any) -> None:
 def publications_dispatch(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Enqueue what is due and recover what a crash left behind. Safe to run twice at
     once: every transition is a conditional UPDATE."""
-    from parvis.publishing.tasks import publish_publication, reconcile_publication
+    from parvis.publishing.tasks import publish_channel, reconcile_publication
 
     now = now or timezone.now()
-    counts = {"queued": 0, "requeued": 0, "orphaned": 0, "reconcile": 0}
+    counts = {"queued": 0, "batches": 0, "requeued": 0, "orphaned": 0, "reconcile": 0}
 
-    # Due publications, in chunks: each chunk moves to queued and gets its tasks in
-    # one transaction (skip_locked lets concurrent dispatchers share the work).
-    deadline = time.monotonic() + DISPATCH_SECONDS
-    while time.monotonic() < deadline:
-        with transaction.atomic():
-            chunk = list(
-                Publication.objects.select_for_update(skip_locked=True)
-                .filter(
-                    state=State.PENDING,
-                    next_attempt_at__lte=now,
-                    channel__status__in=[ChannelStatus.OK, ChannelStatus.EXPIRING],
-                )
-                .order_by("next_attempt_at")
-                .values_list("pk", flat=True)[:DISPATCH_CHUNK]
-            )
-            if not chunk:
-                break
-            Publication.objects.filter(pk__in=chunk, state=State.PENDING).update(
-                state=State.QUEUED, state_changed_at=now
-            )
-            for pk in chunk:
-                transaction.on_commit(partial(publish_publication.enqueue, pk))
-        counts["queued"] += len(chunk)
+    # Due publications become queued in one statement (the WHERE on the state makes
+    # concurrent dispatchers update disjoint rows).
+    counts["queued"] = Publication.objects.filter(
+        state=State.PENDING,
+        next_attempt_at__lte=now,
+        channel__status__in=[ChannelStatus.OK, ChannelStatus.EXPIRING],
+    ).update(state=State.QUEUED, state_changed_at=now)
 
-    # A queued publication whose task was lost (worker killed after claiming the task
-    # row): enqueue again; the claim in publication_publish makes duplicates no-ops.
-    stale = list(
-        Publication.objects.filter(
-            state=State.QUEUED, state_changed_at__lt=now - REQUEUE_AFTER
-        ).values_list("pk", flat=True)[:DISPATCH_BATCH]
+    last_beats = dict(
+        Heartbeat.objects.filter(name__startswith="worker:").values_list(
+            "detail", "beat_at"
+        )
     )
-    for pk in stale:
+
+    def dead(worker: str) -> bool:
+        # Only a worker process known to have beaten and then gone silent is dead.
+        last_beat = last_beats.get(worker)
+        return last_beat is not None and last_beat < now - WORKER_SILENT_AFTER
+
+    # One batch task per channel with queued publications: it publishes them one after
+    # the other (the account's pace), then lets go. A batch that never started, or whose
+    # worker died, is enqueued again.
+    channels = Channel.objects.filter(
+        pk__in=Publication.objects.filter(state=State.QUEUED).values("channel_id")
+    ).values_list("pk", "batch_enqueued_at", "batch_worker")
+    for channel_id, enqueued_at, worker in channels:
+        lost = enqueued_at is not None and (
+            dead(worker)
+            or (not worker and enqueued_at < now - REQUEUE_AFTER)  # never started
+            or enqueued_at < now - BATCH_STALE_AFTER  # a worker we cannot see
+        )
+        if enqueued_at is not None and not lost:
+            continue
         with transaction.atomic():
-            if Publication.objects.filter(pk=pk, state=State.QUEUED).update(
-                state_changed_at=now
-            ):
-                transaction.on_commit(partial(publish_publication.enqueue, pk))
-                counts["requeued"] += 1
+            if Channel.objects.filter(
+                pk=channel_id, batch_enqueued_at=enqueued_at
+            ).update(batch_enqueued_at=now, batch_worker=""):
+                transaction.on_commit(partial(publish_channel.enqueue, channel_id))
+                counts["requeued" if lost else "batches"] += 1
+
+    # Publishing by a worker that no longer beats: the call may or may not have
+    # reached the network. A claim by an unknown process is judged by age alone.
+    for publication in Publication.objects.filter(state=State.PUBLISHING).only(
+        "pk", "claimed_by", "state_changed_at"
+    ):
+        if (
+            dead(publication.claimed_by)
+            or publication.state_changed_at < now - PUBLISHING_STALE_AFTER
+        ):
+            moved = Publication.objects.filter(
+                pk=publication.pk,
+                state=State.PUBLISHING,
+                state_changed_at=publication.state_changed_at,
+            ).update(state=State.UNKNOWN, state_changed_at=now, next_attempt_at=now)
+            counts["orphaned"] += moved
 
     # Publishing by a worker that no longer beats: the call may or may not have
     # reached the network.
@@ -203,6 +220,43 @@ def publications_dispatch(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 # -- publish (worker) -------------------------------------------------------------------
+def channel_publish_queued(*, channel_id: int, worker: str) -> int:
+    """Publish the queued publications of one channel, oldest due first, for at most
+    BATCH_SECONDS; then release the channel (the dispatcher sends a new batch if some
+    remain). Returns how many were published."""
+    Channel.objects.filter(pk=channel_id).update(batch_worker=worker)
+    published = 0
+    deadline = time.monotonic() + BATCH_SECONDS
+    try:
+        while time.monotonic() < deadline:
+            next_id = (
+                Publication.objects.filter(channel_id=channel_id, state=State.QUEUED)
+                .order_by("next_attempt_at", "pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if next_id is None:
+                break
+            outcome = publication_publish(publication_id=next_id, worker=worker)
+            published += outcome == State.PUBLISHED
+            until = (
+                Channel.objects.filter(pk=channel_id)
+                .values_list("rate_limited_until", flat=True)
+                .first()
+            )
+            if until and until > timezone.now():
+                # The account must wait: the rest waits too, without spending attempts.
+                Publication.objects.filter(
+                    channel_id=channel_id, state=State.QUEUED
+                ).update(state=State.PENDING, next_attempt_at=until)
+                break
+    finally:
+        Channel.objects.filter(pk=channel_id, batch_worker=worker).update(
+            batch_enqueued_at=None, batch_worker=""
+        )
+    return published
+
+
 def publication_claim(*, publication_id: int, worker: str) -> Publication | None:
     """queued -> publishing, for exactly one caller; commits before returning."""
     now = timezone.now()

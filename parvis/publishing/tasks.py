@@ -18,6 +18,13 @@ def publish_publication(context: TaskContext, publication_id: int) -> str:
     )
 
 
+@task(takes_context=True)
+def publish_channel(context: TaskContext, channel_id: int) -> int:
+    return engine.channel_publish_queued(
+        channel_id=channel_id, worker=_worker_process(context)
+    )
+
+
 @task()
 def reconcile_publication(publication_id: int) -> str:
     return engine.publication_reconcile(publication_id=publication_id)

@@ -42,6 +42,9 @@ MEDIA_POLL_DELAYS = (0.5, 1.0, 2.0, 3.0, 5.0, 5.0, 5.0)
 class MastodonConnector(Connector):
     network = "mastodon"
     label = "Mastodon"
+    # Mastodon keeps an Idempotency-Key for one hour per account: a retry with the same
+    # key returns the first status instead of posting again.
+    honours_idempotency_key = True
     capabilities = frozenset(
         {
             Capability.PUBLISH_TEXT,

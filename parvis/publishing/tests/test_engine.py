@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from parvis.channels.models import ChannelStatus
+from parvis.channels.models import Channel, ChannelStatus
 from parvis.connectors.errors import AuthExpired, RateLimited, Rejected, Unavailable
 from parvis.publishing import engine
 from parvis.publishing.engine import (
@@ -219,16 +219,67 @@ def test_a_slow_call_of_a_live_worker_is_left_alone(publication, account):
     assert refreshed(publication).state == State.PUBLISHING
 
 
-def test_a_queued_publication_whose_task_was_lost_is_enqueued_again(
-    publication, account, django_capture_on_commit_callbacks
+def test_a_channel_batch_that_never_started_is_enqueued_again(
+    publication, account, channel, django_capture_on_commit_callbacks
 ):
-    publications_dispatch()
-    Publication.objects.filter(pk=publication.pk).update(
-        state_changed_at=timezone.now() - REQUEUE_AFTER - dt.timedelta(seconds=1)
+    assert publications_dispatch()["batches"] == 1
+    assert publications_dispatch()["batches"] == 0  # one batch per channel at a time
+    Channel.objects.filter(pk=channel.pk).update(
+        batch_enqueued_at=timezone.now() - REQUEUE_AFTER - dt.timedelta(seconds=1)
     )
     with django_capture_on_commit_callbacks() as enqueued:
         assert publications_dispatch()["requeued"] == 1
     assert len(enqueued) == 1
+
+
+def test_a_channel_batch_whose_worker_died_is_enqueued_again(publication, channel):
+    publications_dispatch()
+    Channel.objects.filter(pk=channel.pk).update(batch_worker="host:5")
+    Heartbeat.objects.create(
+        name="worker:host:5",
+        detail="host:5",
+        beat_at=timezone.now() - dt.timedelta(minutes=1),
+    )
+    assert publications_dispatch()["requeued"] == 1
+
+
+def test_a_channel_batch_publishes_its_queue_in_order_and_releases_the_channel(
+    variant, channel, editor, account
+):
+    from parvis.publishing.engine import channel_publish_queued
+
+    later = Variant.objects.create(post=variant.post, network="mastodon", parts=["B"])
+    publication_schedule(
+        variant=later, channel=channel, scheduled_at=timezone.now(), actor=editor
+    )
+    publication_schedule(
+        variant=variant,
+        channel=channel,
+        scheduled_at=timezone.now() - dt.timedelta(minutes=1),
+        actor=editor,
+    )
+    publications_dispatch()
+    assert channel_publish_queued(channel_id=channel.pk, worker="w") == 2
+    assert [p.text for p in account.posts] == [variant.parts[0], "B"]
+    channel.refresh_from_db()
+    assert channel.batch_enqueued_at is None and channel.batch_worker == ""
+
+
+def test_a_rate_limit_in_a_batch_puts_the_rest_back_without_spending_attempts(
+    variant, channel, editor, account
+):
+    from parvis.publishing.engine import channel_publish_queued
+
+    other = Variant.objects.create(post=variant.post, network="mastodon", parts=["B"])
+    for item in (variant, other):
+        publication_schedule(
+            variant=item, channel=channel, scheduled_at=timezone.now(), actor=editor
+        )
+    account.script = [RateLimited("Too many requests", retry_after=300, status=429)]
+    publications_dispatch()
+    assert channel_publish_queued(channel_id=channel.pk, worker="w") == 0
+    states = sorted(Publication.objects.values_list("state", "attempts"))
+    assert states == [("pending", 0), ("pending", 1)]
 
 
 def test_a_thread_stops_at_the_failing_part_and_says_which(
