@@ -64,6 +64,8 @@ def main() -> None:
     args = parse_args()
     work = Path(tempfile.mkdtemp(prefix="parvis-storm-"))
     env = {**os.environ, "PARVIS_VAR_DIR": str(work), "LOG_LEVEL": "WARNING"}
+    # The stand-in networks listen on 127.0.0.1.
+    env["ALLOW_PRIVATE_NETWORK_URLS"] = "true"
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     scratch_db = ""
     if args.postgres:

@@ -230,6 +230,21 @@ SECURE_PROXY_SSL_HEADER = (
     else None
 )
 
+# Addresses typed by users (Mastodon instances, Bluesky servers, later website feeds)
+# may not point at private, loopback or link-local networks, unless this is set (tests,
+# local demo with a local peer).
+ALLOW_PRIVATE_NETWORK_URLS = env_bool("ALLOW_PRIVATE_NETWORK_URLS", False)
+
+# Applications registered by the installation with the networks that need one
+# (OAuth 2). Empty: connecting accounts of that network is not offered.
+X_CLIENT_ID = os.environ.get("X_CLIENT_ID", "")
+X_CLIENT_SECRET = os.environ.get("X_CLIENT_SECRET", "")
+LINKEDIN_CLIENT_ID = os.environ.get("LINKEDIN_CLIENT_ID", "")
+LINKEDIN_CLIENT_SECRET = os.environ.get("LINKEDIN_CLIENT_SECRET", "")
+META_APP_ID = os.environ.get("META_APP_ID", "")
+META_APP_SECRET = os.environ.get("META_APP_SECRET", "")
+META_LOGIN_CONFIG_ID = os.environ.get("META_LOGIN_CONFIG_ID", "")
+
 # Background work: how often the scheduler looks for due periodic work, and how old a
 # heartbeat may be before /healthz calls the worker or the scheduler dead.
 SCHEDULER_TICK_SECONDS = int(os.environ.get("SCHEDULER_TICK_SECONDS", "15"))

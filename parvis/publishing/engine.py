@@ -23,6 +23,7 @@ States (Publication.state) and who moves them:
 import datetime as dt
 import logging
 import random
+import threading
 import time
 from functools import partial
 from typing import Any
@@ -45,14 +46,15 @@ from parvis.connectors.errors import (
     RateLimited,
     Unavailable,
 )
+from parvis.connectors.safety import user_address_client
 from parvis.publishing.messages import french_explanation
 from parvis.publishing.models import Attempt, Publication, PublicationState
 from parvis.system.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BACKOFF_BASE_SECONDS = 20
+MAX_ATTEMPTS = 10
+BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 3600
 REQUEUE_AFTER = dt.timedelta(seconds=90)
 WORKER_SILENT_AFTER = dt.timedelta(seconds=20)
@@ -65,10 +67,17 @@ BATCH_STALE_AFTER = dt.timedelta(minutes=5)
 State = PublicationState
 
 
-def http_client_for(channel: Channel) -> httpx.Client | None:
-    """The HTTP client a connector gets (None: its own). Tests and benchmarks replace
-    this seam with a MockTransport client."""
-    return None
+_thread = threading.local()
+
+
+def http_client_for(channel: Channel) -> httpx.Client:
+    """One HTTP client per worker thread, shared by every connector it builds: a new
+    client per call would redo the TLS set-up and lose keep-alive connections. It
+    refuses private addresses (instances and PDS are typed by users)."""
+    client = getattr(_thread, "http", None)
+    if client is None:
+        client = _thread.http = user_address_client()
+    return client
 
 
 def connector_for(channel: Channel) -> Connector:
@@ -184,28 +193,6 @@ def publications_dispatch(*, now: dt.datetime | None = None) -> dict[str, int]:
             ).update(state=State.UNKNOWN, state_changed_at=now, next_attempt_at=now)
             counts["orphaned"] += moved
 
-    # Publishing by a worker that no longer beats: the call may or may not have
-    # reached the network.
-    # Only a worker process known to have beaten and then gone silent is dead; a
-    # claim by an unknown process is judged by age alone.
-    last_beats = dict(
-        Heartbeat.objects.filter(name__startswith="worker:").values_list(
-            "detail", "beat_at"
-        )
-    )
-    for publication in Publication.objects.filter(state=State.PUBLISHING).only(
-        "pk", "claimed_by", "state_changed_at"
-    ):
-        last_beat = last_beats.get(publication.claimed_by)
-        dead = last_beat is not None and last_beat < now - WORKER_SILENT_AFTER
-        if dead or publication.state_changed_at < now - PUBLISHING_STALE_AFTER:
-            moved = Publication.objects.filter(
-                pk=publication.pk,
-                state=State.PUBLISHING,
-                state_changed_at=publication.state_changed_at,
-            ).update(state=State.UNKNOWN, state_changed_at=now, next_attempt_at=now)
-            counts["orphaned"] += moved
-
     for pk in Publication.objects.filter(
         state=State.UNKNOWN, next_attempt_at__lte=now
     ).values_list("pk", flat=True)[:DISPATCH_BATCH]:
@@ -239,6 +226,8 @@ def channel_publish_queued(*, channel_id: int, worker: str) -> int:
                 break
             outcome = publication_publish(publication_id=next_id, worker=worker)
             published += outcome == State.PUBLISHED
+            if outcome != State.PENDING:
+                continue
             until = (
                 Channel.objects.filter(pk=channel_id)
                 .values_list("rate_limited_until", flat=True)

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def tenant_routes():
-    """(namespaced name, takes pk) for every route whose path has <slug:slug>."""
+    """(namespaced name, extra argument) for every route whose path has <slug:slug>;
+    the extra argument is "pk", "network", "state" or ""."""
     routes = []
 
     def walk(patterns, namespace):
@@ -20,9 +21,16 @@ def tenant_routes():
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
             elif isinstance(entry, URLPattern) and "<slug:slug>" in str(entry.pattern):
-                routes.append(
-                    (f"{namespace}:{entry.name}", "<int:pk>" in str(entry.pattern))
+                pattern = str(entry.pattern)
+                extra = next(
+                    (
+                        name
+                        for name in ("pk", "network", "state")
+                        if f":{name}>" in pattern
+                    ),
+                    "",
                 )
+                routes.append((f"{namespace}:{entry.name}", extra))
 
     walk(get_resolver().url_patterns, None)
     return sorted(set(routes))
@@ -93,10 +101,14 @@ def test_an_outsider_gets_404_on_every_route_of_another_authority(
     client_of, outsider, commune, admin_user
 ):
     client = client_of(outsider)
-    for name, takes_pk in tenant_routes():
+    for name, extra in tenant_routes():
         args = [commune.slug]
-        if takes_pk:
+        if extra == "pk":
             args.append(object_for(name, commune, admin_user).pk)
+        elif extra == "network":
+            args.append("mastodon")
+        elif extra == "state":
+            args.append("un-etat")
         url = reverse(name, args=args)
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code == 404, url
@@ -107,8 +119,8 @@ def test_an_object_of_another_authority_is_404_under_ones_own(
 ):
     client = client_of(admin_user)
     other_admin = Membership.objects.get(authority=other_authority, user=outsider).user
-    for name, takes_pk in tenant_routes():
-        if not takes_pk:
+    for name, extra in tenant_routes():
+        if extra != "pk":
             continue
         foreign = object_for(name, other_authority, other_admin)
         url = reverse(name, args=[commune.slug, foreign.pk])
