@@ -50,12 +50,13 @@ def channel_connector(channel: Channel, http: httpx.Client | None = None) -> Con
     return connector_class(channel.network)(channel_credentials(channel), http=http)
 
 
-def _status_for(expires_at: dt.datetime | None) -> str:
+def _status_for(expires_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
     if expires_at is None:
         return ChannelStatus.OK
-    if expires_at <= timezone.now():
+    if expires_at <= now:
         return ChannelStatus.RECONNECT
-    if expires_at - timezone.now() < EXPIRING_WITHIN:
+    if expires_at - now < EXPIRING_WITHIN:
         return ChannelStatus.EXPIRING
     return ChannelStatus.OK
 
@@ -149,3 +150,59 @@ def channel_disconnect(*, channel: Channel, actor: Any) -> None:
         summary=f"Compte {channel} déconnecté",
         target=channel,
     )
+
+
+REFRESH_WITHIN = dt.timedelta(days=3)
+
+
+def channels_check_expiry(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Refresh tokens about to expire where the network allows it; otherwise mark the
+    channel expiring or to reconnect and warn the team when scheduled publications
+    would fail. Idempotent: a team is warned once per channel and state."""
+    from parvis.accounts.roles import Role
+    from parvis.connectors.errors import ConnectorError, Unsupported
+    from parvis.system.services import notify
+
+    now = now or timezone.now()
+    counts = {"refreshed": 0, "expiring": 0, "reconnect": 0}
+    candidates = Channel.objects.filter(
+        status__in=[ChannelStatus.OK, ChannelStatus.EXPIRING],
+        token_expires_at__isnull=False,
+        token_expires_at__lt=now + EXPIRING_WITHIN,
+    ).select_related("authority")
+    for channel in candidates:
+        if channel.token_expires_at - now < REFRESH_WITHIN:
+            try:
+                with channel_connector(channel) as connector:
+                    credentials = connector.refresh()
+            except Unsupported:
+                pass
+            except ConnectorError as error:
+                channel.last_error = error.message[:2000]
+                channel.save(update_fields=["last_error"])
+            else:
+                channel_store_credentials(channel=channel, credentials=credentials)
+                counts["refreshed"] += 1
+                continue
+        new_status = _status_for(channel.token_expires_at, now)
+        if new_status == channel.status:
+            continue
+        Channel.objects.filter(pk=channel.pk).update(status=new_status)
+        counts[new_status] = counts.get(new_status, 0) + 1
+        pending = channel.publications.filter(
+            state__in=["pending", "queued"], scheduled_at__gte=channel.token_expires_at
+        ).count()
+        expires = timezone.localtime(channel.token_expires_at).strftime("%d/%m/%Y")
+        if new_status == ChannelStatus.RECONNECT:
+            message = f"La connexion du compte {channel} a expiré : reconnectez-le."
+        else:
+            message = f"La connexion du compte {channel} expire le {expires} : reconnectez-le."
+        if pending:
+            message += f" {pending} publication(s) programmée(s) après cette date échoueraient."
+        notify(
+            authority=channel.authority,
+            roles=[Role.EDITOR, Role.VALIDATOR, Role.ADMIN],
+            message=message,
+            url=f"/c/{channel.authority.slug}/canaux/",
+        )
+    return counts

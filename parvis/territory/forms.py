@@ -81,11 +81,11 @@ class BrandForm(forms.Form):
             if ratio < AA_NORMAL_TEXT:
                 raise ValidationError(
                     _(
-                        "Contraste insuffisant entre ces deux couleurs : %(ratio).2f:1, "
+                        "Contraste insuffisant entre ces deux couleurs : %(ratio)s:1, "
                         "alors que le RGAA (WCAG 2.1 niveau AA) demande au moins 4,5:1. "
                         "Choisissez un texte plus clair ou un fond plus foncé."
                     )
-                    % {"ratio": ratio}
+                    % {"ratio": f"{ratio:.2f}".replace(".", ",")}
                 )
         if data.get("logo") and not data.get("logo_alt"):
             self.add_error(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from parvis.accounts.decorators import authority_view
 from parvis.accounts.selectors import members_of, memberships_of, pending_invitations_of
 from parvis.territory.selectors import election_windows, territory_parents
+from parvis.web.theme import DEFAULT_PRIMARY
 
 
 @login_required
@@ -35,6 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "invitation_count": len(pending_invitations_of(authority=authority)),
             "audience_count": authority.audiences.count(),
             "service_count": authority.services.count(),
-            "has_brand": bool(authority.logo),
+            "has_brand": bool(authority.logo)
+            or authority.primary_color != DEFAULT_PRIMARY,
         },
     )

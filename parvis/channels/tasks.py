@@ -1,0 +1,10 @@
+"""Tasks of the channels app."""
+
+from django.tasks import task
+
+from parvis.channels.services import channels_check_expiry
+
+
+@task()
+def check_channel_expiry() -> dict[str, int]:
+    return channels_check_expiry()
