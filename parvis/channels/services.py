@@ -1,6 +1,7 @@
 """Writes of the channels app: connect, store credentials, track health and limits."""
 
 import dataclasses
+import hashlib
 import datetime as dt
 from typing import Any
 
@@ -10,7 +11,13 @@ from django.utils import timezone
 
 from parvis.channels.crypto import decrypt_json, encrypt_json
 from parvis.channels.models import Channel, ChannelStatus
-from parvis.connectors.base import AccountInfo, Connector, Credentials, RateLimitState
+from parvis.connectors.base import (
+    AccountInfo,
+    Connector,
+    Credentials,
+    MediaItem,
+    RateLimitState,
+)
 from parvis.connectors.registry import connector_class
 from parvis.system.services import audit_record
 
@@ -47,7 +54,29 @@ def channel_credentials(channel: Channel) -> Credentials:
 
 
 def channel_connector(channel: Channel, http: httpx.Client | None = None) -> Connector:
-    return connector_class(channel.network)(channel_credentials(channel), http=http)
+    kwargs: dict[str, Any] = {}
+    if channel.network == "instagram":
+        # Instagram fetches the image itself, from a public address.
+        kwargs["media_url_for"] = public_media_url
+    return connector_class(channel.network)(
+        channel_credentials(channel), http=http, **kwargs
+    )
+
+
+def public_media_url(item: MediaItem) -> str:
+    """Store the image under a name derived from its content and return its public
+    address (the network downloads it from there)."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
+        item.mime_type, "bin"
+    )
+    name = f"public/{hashlib.sha256(item.content).hexdigest()}.{extension}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(item.content))
+    return settings.SITE_URL + default_storage.url(name)
 
 
 def _status_for(expires_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
@@ -171,7 +200,9 @@ def channels_check_expiry(*, now: dt.datetime | None = None) -> dict[str, int]:
         token_expires_at__lt=now + EXPIRING_WITHIN,
     ).select_related("authority")
     for channel in candidates:
-        if channel.token_expires_at - now < REFRESH_WITHIN:
+        expires_at = channel.token_expires_at
+        assert expires_at is not None  # filtered above
+        if expires_at - now < REFRESH_WITHIN:
             try:
                 with channel_connector(channel) as connector:
                     credentials = connector.refresh()

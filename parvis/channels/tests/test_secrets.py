@@ -57,3 +57,22 @@ def test_rotation_without_the_old_key_stops_and_says_why(settings, channel):
     settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(CommandError, match="keep the old key"):
         call_command("channels", "rotate-keys")
+
+
+def test_instagram_gets_a_public_address_for_its_images(commune, settings):
+    from parvis.channels.services import channel_connector
+    from parvis.connectors.base import MediaItem
+
+    settings.SITE_URL = "https://parvis.saint-malo.fr"
+    channel = channel_connect(
+        authority=commune,
+        network="instagram",
+        credentials=Credentials(access_token="t", account_id="1784"),
+        account=AccountInfo(account_id="1784", handle="villedesaintmalo"),
+        actor=None,
+    )
+    connector = channel_connector(channel)
+    url = connector.media_url_for(MediaItem(b"\xff\xd8jpeg", "image/jpeg", "Le Sillon"))
+    assert url.startswith("https://parvis.saint-malo.fr/media/public/")
+    assert url.endswith(".jpg")
+    assert url == connector.media_url_for(MediaItem(b"\xff\xd8jpeg", "image/jpeg", "x"))

@@ -221,3 +221,88 @@ def test_pages_fit_a_phone_screen(browser, live_server, commune, admin_user):
     check_page(page, "page-introuvable")
     assert_no_horizontal_scroll(page, "page-introuvable")
     page.context.close()
+
+
+def test_channels_and_publications_explain_their_state(
+    browser, live_server, commune, admin_user, monkeypatch
+):
+    from django.utils import timezone
+
+    from parvis.channels.services import channel_connect, channel_mark_reconnect
+    from parvis.connectors.base import (
+        AccountInfo,
+        Connector,
+        Credentials,
+        PublishedPart,
+        PublishResult,
+    )
+    from parvis.connectors.errors import Rejected
+    from parvis.publishing.engine import publication_publish, publications_dispatch
+    from parvis.publishing.services import publication_schedule
+    from parvis.studio.models import Post, Variant
+
+    def connect(network, handle):
+        return channel_connect(
+            authority=commune,
+            network=network,
+            credentials=Credentials(access_token="t"),
+            account=AccountInfo(account_id=handle, handle=handle),
+            actor=admin_user,
+        )
+
+    mastodon = connect("mastodon", "@ville@social.example")
+    bluesky = connect("bluesky", "ville-saint-malo.bsky.social")
+    channel_mark_reconnect(channel=bluesky, reason="ExpiredToken")
+
+    outcomes = iter(
+        [
+            Rejected("Validation failed: Text character limit of 500 exceeded"),
+            PublishResult((PublishedPart("1", "https://social.example/@ville/1"),)),
+        ]
+    )
+
+    class Scripted(Connector):
+        def publish(self, draft):
+            outcome = next(outcomes)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+    monkeypatch.setattr(
+        "parvis.publishing.engine.connector_for",
+        lambda channel: Scripted(Credentials(access_token="t")),
+    )
+    post = Post.objects.create(authority=commune, title="Travaux rue de Dinan")
+    publications = []
+    for text in ("Un texte trop long…", "Travaux rue de Dinan du 3 au 7 mars."):
+        variant = Variant.objects.create(post=post, network="mastodon", parts=[text])
+        publication = publication_schedule(
+            variant=variant, channel=mastodon, scheduled_at=timezone.now(), actor=admin_user
+        )
+        publications_dispatch()
+        publication_publish(publication_id=publication.pk, worker="test")
+        publications.append(publication)
+    failed, published = publications
+
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, viewport)
+        log_in(page, live_server, admin_user.email)
+        page.goto(f"{live_server.url}/c/{commune.slug}/canaux/")
+        assert page.get_by_text("Reconnexion nécessaire").is_visible()
+        assert page.get_by_role("link", name=re.compile("Reconnecter")).is_visible()
+        check_page(page, "canaux")
+        base = f"{live_server.url}/c/{commune.slug}/publications/"
+        page.goto(f"{base}{failed.pk}/")
+        assert page.get_by_text("Mastodon a refusé la publication").first.is_visible()
+        assert page.get_by_role("button", name="Relancer maintenant").is_visible()
+        check_page(page, "publication-en-echec")
+        page.goto(f"{base}{published.pk}/")
+        link = page.get_by_role("link", name=re.compile("Voir la publication"))
+        assert link.get_attribute("href") == "https://social.example/@ville/1"
+        check_page(page, "publication-parue")
+        page.goto(base)
+        check_page(page, "publications")
+        if viewport == PHONE:
+            for name in ("canaux", "publications"):
+                assert_no_horizontal_scroll(page, name)
+        page.context.close()
