@@ -20,4 +20,13 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "can_audit": role in AUDIT_ROLES,
         "theme": theme_for(authority),
         "my_memberships": memberships_of(user=getattr(request, "user", None)),
+        "unread_count": unread_notifications(getattr(request, "user", None)),
     }
+
+
+def unread_notifications(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    from parvis.system.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -301,3 +301,20 @@ def test_a_thread_stops_at_the_failing_part_and_says_which(
     ]
     assert "Fil interrompu : 1 partie(s) publiée(s)" in publication.error_message
     assert "partie 2/3" in publication.error_message
+
+
+def test_a_published_thread_is_removed_from_the_network_part_by_part(
+    variant, channel, editor, account
+):
+    from parvis.publishing.services import publication_unpublish
+
+    variant.parts = ["Un. 1/2", "Deux. 2/2"]
+    variant.save()
+    publication = publication_schedule(
+        variant=variant, channel=channel, scheduled_at=timezone.now(), actor=editor
+    )
+    run_once(publication)
+    assert len(account.posts) == 2
+    publication_unpublish(publication=refreshed(publication), actor=editor)
+    assert account.posts == []
+    assert refreshed(publication).state == State.DELETED

@@ -277,7 +277,10 @@ def test_channels_and_publications_explain_their_state(
     for text in ("Un texte trop long…", "Travaux rue de Dinan du 3 au 7 mars."):
         variant = Variant.objects.create(post=post, network="mastodon", parts=[text])
         publication = publication_schedule(
-            variant=variant, channel=mastodon, scheduled_at=timezone.now(), actor=admin_user
+            variant=variant,
+            channel=mastodon,
+            scheduled_at=timezone.now(),
+            actor=admin_user,
         )
         publications_dispatch()
         publication_publish(publication_id=publication.pk, worker="test")
@@ -302,7 +305,10 @@ def test_channels_and_publications_explain_their_state(
         check_page(page, "publication-parue")
         page.goto(base)
         check_page(page, "publications")
+        page.goto(f"{live_server.url}/notifications/")
+        assert page.get_by_text("Échec de publication sur Mastodon").is_visible()
+        check_page(page, "notifications")
         if viewport == PHONE:
-            for name in ("canaux", "publications"):
+            for name in ("canaux", "publications", "notifications"):
                 assert_no_horizontal_scroll(page, name)
         page.context.close()
