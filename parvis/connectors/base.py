@@ -8,7 +8,7 @@ an `httpx.Client(transport=httpx.MockTransport(...))`.
 import datetime as dt
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -136,8 +136,9 @@ class RateLimitState:
 
 
 class Connector:
-    """Base class. Subclasses set `network`, `capabilities`, `limits`, `label`, and
-    implement what they support; the rest raises `Unsupported`."""
+    """Base class. Subclasses set `network`, `capabilities`, `limits`, `label` (and
+    `image_types` where only some formats pass), and implement what they support;
+    the rest raises `Unsupported`."""
 
     network: ClassVar[str] = ""
     label: ClassVar[str] = ""
@@ -147,6 +148,10 @@ class Connector:
     # (Mastodon's Idempotency-Key header, Bluesky's record key): retrying is then safe
     # even when the outcome of the first call is unknown.
     honours_idempotency_key: ClassVar[bool] = False
+    # The image formats the network takes (empty: any), and the French sentence that
+    # refuses a draft holding another one.
+    image_types: ClassVar[frozenset[str]] = frozenset()
+    image_types_problem: ClassVar[str] = ""
 
     def __init__(
         self, credentials: Credentials, http: httpx.Client | None = None
@@ -179,7 +184,7 @@ class Connector:
 
     def problems(self, draft: Draft) -> list[str]:
         """What keeps `draft` from being published, in French (empty when it fits)."""
-        return textlib.draft_problems(
+        problems = textlib.draft_problems(
             parts=draft.parts,
             media=draft.media,
             limits=self.limits,
@@ -189,6 +194,11 @@ class Connector:
             images=Capability.PUBLISH_IMAGES in self.capabilities,
             label=self.label,
         )
+        if self.image_types and any(
+            item.mime_type not in self.image_types for item in draft.media
+        ):
+            problems.append(self.image_types_problem)
+        return problems
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
@@ -283,6 +293,31 @@ class Connector:
                 if isinstance(value, dict) and value.get("message"):
                     return str(value["message"])
         return f"HTTP {response.status_code}"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """The JSON body of `response`, or None when it has none (empty, HTML, garbled)."""
+    try:
+        return response.json()
+    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError among them
+        return None
+
+
+def mark_failure(
+    error: ConnectorError, where: str, published: Sequence[PublishedPart] = ()
+) -> ConnectorError:
+    """Name the failing step in the message of `error` (when `where` is given) and
+    attach the parts already online as `published_parts`, as every connector's
+    publish errors do. Returns `error`, to be raised."""
+    if where:
+        error.message = f"{where} : {error.message}"
+        error.args = (error.message,)
+    error.published_parts = tuple(published)
+    return error
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:

@@ -11,7 +11,6 @@ view); the Bluesky app view (app.bsky.* reads) is never needed.
 """
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import httpx
@@ -29,6 +28,7 @@ from parvis.connectors.base import (
     PublishResult,
     RateLimitState,
     RemotePost,
+    mark_failure,
     retry_after_seconds,
 )
 from parvis.connectors.bluesky import parse
@@ -168,9 +168,7 @@ class BlueskyConnector(Connector):
         before (root: the first). On failure the error names the part and carries
         `published_parts`; a part already on the account is not posted again."""
         if problems := self.problems(draft):
-            error = Rejected(" ".join(problems))
-            mark_failure(error, "", ())
-            raise error
+            raise mark_failure(Rejected(" ".join(problems)), "")
         published: list[PublishedPart] = []
         root: dict[str, str] | None = None
         parent: dict[str, str] | None = None
@@ -312,13 +310,3 @@ class BlueskyConnector(Connector):
             "com.atproto.repo.deleteRecord",
             json={"repo": repo, "collection": collection, "rkey": rkey},
         )
-
-
-def mark_failure(
-    exc: ConnectorError, where: str, published: Sequence[PublishedPart]
-) -> None:
-    """Name the failing step in the message and attach what was already published."""
-    if where:
-        exc.message = f"{where} : {exc.message}"
-        exc.args = (exc.message,)
-    exc.published_parts = tuple(published)

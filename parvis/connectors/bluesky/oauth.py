@@ -17,7 +17,6 @@ https://docs.bsky.app/docs/advanced-guides/api-directory
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -25,12 +24,10 @@ from parvis.connectors.base import Credentials
 from parvis.connectors.bluesky import parse
 from parvis.connectors.bluesky.connector import DEFAULT_PDS, BlueskyConnector
 from parvis.connectors.errors import AuthExpired, Rejected
+from parvis.connectors.oauth import public_https_base_url
 
 # The format the Bluesky app generates: four groups of four lowercase letters/digits.
 APP_PASSWORD = re.compile(r"^[a-z0-9]{4}(-[a-z0-9]{4}){3}$")
-HOST_NAME = re.compile(
-    r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
-)
 
 
 def looks_like_app_password(password: str) -> bool:
@@ -52,21 +49,9 @@ def pds_base_url(name: str) -> str:
     """The PDS a user names ("pds.saint-malo.fr" or "https://pds.saint-malo.fr/"), or
     bsky.social when empty. Parvis is about to call it: only a public host name over
     https is accepted."""
-    value = name.strip()
-    if not value:
+    if not name.strip():
         return DEFAULT_PDS
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme != "https" or parts.path not in ("", "/") or parts.query:
-            raise Rejected(f"Adresse de serveur Bluesky (PDS) invalide : {name!r}.")
-        value = parts.netloc
-    try:
-        host = value.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        host = ""
-    if not HOST_NAME.match(host):
-        raise Rejected(f"Adresse de serveur Bluesky (PDS) invalide : {name!r}.")
-    return f"https://{host}"
+    return public_https_base_url(name, what="de serveur Bluesky (PDS)")
 
 
 @dataclass

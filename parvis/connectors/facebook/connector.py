@@ -15,7 +15,7 @@ https://developers.facebook.com/docs/graph-api/reference/photo/
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -32,7 +32,10 @@ from parvis.connectors.base import (
     PublishResult,
     RateLimitState,
     RemotePost,
+    json_or_none,
+    mark_failure,
     retry_after_seconds,
+    utc_now,
 )
 from parvis.connectors.errors import ConnectorError, Rejected, Unavailable
 from parvis.connectors.facebook import parse
@@ -43,29 +46,105 @@ GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
 RECENT_POST_FIELDS = "id,message,created_time,permalink_url"
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+class GraphConnector(Connector):
+    """What the Facebook and Instagram connectors share: the Instagram API with
+    Facebook Login is Facebook's Graph API (same host and version, the token as a
+    parameter, the same error body, codes and usage headers; see `parse`), so its
+    plumbing lives here, in the Facebook package, and InstagramConnector extends it.
+
+    Subclasses name the field of an object's public link in `permalink_field`."""
+
+    permalink_field: ClassVar[str] = "permalink_url"
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        http: httpx.Client | None = None,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        super().__init__(credentials, http)
+        self.clock = clock
+
+    def count(self, text: str) -> int:
+        """Meta counts characters, a link as long as it is written."""
+        return textlib.count_chars(text)
+
+    def delete(self, remote_id: str) -> None:
+        response = self.request("DELETE", self._url(remote_id), params=self._auth())
+        if not parse.deleted(json_or_none(response)):
+            raise Rejected(f"{self.label} did not delete {remote_id}")
+
+    # -- Graph errors and usage headers ------------------------------------------------
+    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
+        return parse.rate_limit_state(response.headers, self.clock())
+
+    def error_from(self, response: httpx.Response) -> ConnectorError:
+        return parse.error_for(
+            response.status_code,
+            json_or_none(response),
+            response.headers,
+            retry_after_seconds(response),
+        )
+
+    def network_message(self, response: httpx.Response) -> str:
+        error = parse.graph_error(json_or_none(response))
+        if error and error.message:
+            return error.message
+        return super().network_message(response)
+
+    # -- HTTP --------------------------------------------------------------------------
+    def _url(self, path: str) -> str:
+        return f"{GRAPH_URL}/{path}"
+
+    def _auth(self) -> dict[str, str]:
+        return {"access_token": self.credentials.access_token}
+
+    def _get(self, path: str, **params: str) -> Any:
+        response = self.request(
+            "GET", self._url(path), params={**params, **self._auth()}
+        )
+        return json_or_none(response)
+
+    def _post(self, path: str, data: dict[str, str], **kwargs: Any) -> Any:
+        # The token travels in the form body, not the URL, to stay out of access logs.
+        response = self.request(
+            "POST", self._url(path), data={**data, **self._auth()}, **kwargs
+        )
+        return json_or_none(response)
+
+    def _list(self, path: str, fields: str, limit: int) -> Any:
+        """One page of a Graph edge (Graph serves 1 to 100 items a page)."""
+        return self._get(path, fields=fields, limit=str(min(max(limit, 1), 100)))
+
+    # -- steps shared by both networks -------------------------------------------------
+    def _publish_post(
+        self, draft: Draft, create: Callable[[Draft], str]
+    ) -> PublishedPart:
+        """Check `draft`, have `create` publish it (returning the new object's id),
+        then link to it. A Graph post is one object: on failure nothing is online."""
+        if problems := self.problems(draft):
+            raise Rejected(" ".join(problems))
+        try:
+            object_id = create(draft)
+        except ConnectorError as exc:
+            mark_failure(exc, "")
+            raise
+        return PublishedPart(remote_id=object_id, url=self._permalink(object_id))
+
+    def _permalink(self, object_id: str) -> str:
+        """The public link of what was just published, or "" if Graph will not say:
+        the post is online, a missing link must not turn it into a failure."""
+        try:
+            body = self._get(object_id, fields=self.permalink_field)
+        except ConnectorError:
+            return ""
+        if not isinstance(body, dict):
+            return ""
+        return str(body.get(self.permalink_field) or "")
 
 
-def json_body(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-
-
-def with_published_parts(
-    error: ConnectorError, where: str, parts: tuple[PublishedPart, ...]
-) -> None:
-    """Name the failing step in the message (when `where` is given) and attach what is
-    already online, as every connector's publish errors do."""
-    if where:
-        error.message = f"{where} : {error.message}"
-        error.args = (error.message,)
-    error.published_parts = parts
-
-
-class FacebookConnector(Connector):
+class FacebookConnector(GraphConnector):
     network = "facebook"
     label = "Facebook"
     capabilities = frozenset(
@@ -81,22 +160,9 @@ class FacebookConnector(Connector):
     # message it has been seen failing with code 1, so four it is.
     limits = Limits(max_chars=63_206, max_images=4, max_image_bytes=10_000_000)
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        http: httpx.Client | None = None,
-        *,
-        clock: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        super().__init__(credentials, http)
-        self.clock = clock
-
     @property
     def page_id(self) -> str:
         return self.credentials.account_id
-
-    def count(self, text: str) -> int:
-        return textlib.count_chars(text)
 
     # -- operations --------------------------------------------------------------------
     def verify(self) -> AccountInfo:
@@ -106,48 +172,14 @@ class FacebookConnector(Connector):
     def publish(self, draft: Draft) -> PublishResult:
         """Photos first (unpublished, with their alt text), then the post, then the
         first comment. On failure the error carries `published_parts`."""
-        if problems := self.problems(draft):
-            raise Rejected(" ".join(problems))
-        try:
-            post_id = self._post_to_feed(draft)
-        except ConnectorError as exc:
-            with_published_parts(exc, "", ())
-            raise
-        part = PublishedPart(remote_id=post_id, url=self._permalink(post_id))
+        part = self._publish_post(draft, self._post_to_feed)
         if draft.first_comment.strip():
-            self._comment(post_id, draft.first_comment, published=(part,))
+            self._comment(part.remote_id, draft.first_comment, published=(part,))
         return PublishResult(parts=(part,))
 
-    def delete(self, remote_id: str) -> None:
-        response = self.request("DELETE", self._url(remote_id), params=self._auth())
-        if not parse.deleted(json_body(response)):
-            raise Rejected(f"Facebook did not delete {remote_id}")
-
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
-        body = self._get(
-            f"{self.page_id}/published_posts",
-            fields=RECENT_POST_FIELDS,
-            limit=str(min(max(limit, 1), 100)),
-        )
+        body = self._list(f"{self.page_id}/published_posts", RECENT_POST_FIELDS, limit)
         return parse.page_posts(body)
-
-    # -- Graph specifics ---------------------------------------------------------------
-    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
-        return parse.rate_limit_state(response.headers, self.clock())
-
-    def error_from(self, response: httpx.Response) -> ConnectorError:
-        return parse.error_for(
-            response.status_code,
-            json_body(response),
-            response.headers,
-            retry_after_seconds(response),
-        )
-
-    def network_message(self, response: httpx.Response) -> str:
-        error = parse.graph_error(json_body(response))
-        if error and error.message:
-            return error.message
-        return super().network_message(response)
 
     # -- steps -------------------------------------------------------------------------
     def _message(self, draft: Draft) -> str:
@@ -178,39 +210,11 @@ class FacebookConnector(Connector):
             raise
         return parse.created_id(body)
 
-    def _permalink(self, post_id: str) -> str:
-        try:
-            body = self._get(post_id, fields="permalink_url")
-        except ConnectorError:
-            # The post is online: a missing link must not turn it into a failure.
-            return ""
-        return str(body.get("permalink_url") or "") if isinstance(body, dict) else ""
-
     def _comment(
         self, post_id: str, message: str, *, published: tuple[PublishedPart, ...]
     ) -> None:
         try:
             self._post(f"{post_id}/comments", {"message": message})
         except ConnectorError as exc:
-            with_published_parts(exc, "premier commentaire", published)
+            mark_failure(exc, "premier commentaire", published)
             raise
-
-    # -- HTTP --------------------------------------------------------------------------
-    def _url(self, path: str) -> str:
-        return f"{GRAPH_URL}/{path}"
-
-    def _auth(self) -> dict[str, str]:
-        return {"access_token": self.credentials.access_token}
-
-    def _get(self, path: str, **params: str) -> Any:
-        response = self.request(
-            "GET", self._url(path), params={**params, **self._auth()}
-        )
-        return json_body(response)
-
-    def _post(self, path: str, data: dict[str, str], **kwargs: Any) -> Any:
-        # The token travels in the form body, not the URL, to stay out of access logs.
-        response = self.request(
-            "POST", self._url(path), data={**data, **self._auth()}, **kwargs
-        )
-        return json_body(response)

@@ -21,15 +21,16 @@ from urllib.parse import urlencode
 
 import httpx
 
-from parvis.connectors.base import DEFAULT_TIMEOUT, AccountInfo, Credentials
-from parvis.connectors.errors import Rejected, Unavailable, Unsupported
-from parvis.connectors.facebook import parse
-from parvis.connectors.facebook.connector import (
-    GRAPH_URL,
-    GRAPH_VERSION,
-    json_body,
+from parvis.connectors.base import (
+    DEFAULT_TIMEOUT,
+    AccountInfo,
+    Credentials,
+    json_or_none,
     utc_now,
 )
+from parvis.connectors.errors import Rejected, Unavailable, Unsupported
+from parvis.connectors.facebook import parse
+from parvis.connectors.facebook.connector import GRAPH_URL, GRAPH_VERSION
 from parvis.connectors.oauth import OAuthClient
 
 DIALOG_URL = f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth"
@@ -110,7 +111,7 @@ class MetaLogin:
         except httpx.HTTPError as exc:
             # Only GETs here: nothing is created, so trying again is safe.
             raise Unavailable(f"facebook: {type(exc).__name__}") from exc
-        body = json_body(response)
+        body = json_or_none(response)
         if response.is_success:
             return body
         raise parse.error_for(response.status_code, body, response.headers, None)

@@ -195,19 +195,29 @@ def parse_time(value: Any) -> dt.datetime | None:
         return None
 
 
-def page_posts(payload: Any) -> list[RemotePost]:
-    """Posts of /{page-id}/published_posts (message, created_time, permalink_url)."""
+def listed_posts(
+    payload: Any, *, text: str, created: str, url: str
+) -> list[RemotePost]:
+    """The items of a Graph list ({"data": [...]}) as posts, read from the fields
+    named `text`, `created` and `url` (Pages and Instagram name them apart)."""
     items = payload.get("data") if isinstance(payload, dict) else None
     return [
         RemotePost(
             remote_id=str(item["id"]),
-            text=str(item.get("message") or ""),
-            created_at=parse_time(item.get("created_time")),
-            url=str(item.get("permalink_url") or ""),
+            text=str(item.get(text) or ""),
+            created_at=parse_time(item.get(created)),
+            url=str(item.get(url) or ""),
         )
         for item in items or []
         if isinstance(item, dict) and item.get("id")
     ]
+
+
+def page_posts(payload: Any) -> list[RemotePost]:
+    """Posts of /{page-id}/published_posts (message, created_time, permalink_url)."""
+    return listed_posts(
+        payload, text="message", created="created_time", url="permalink_url"
+    )
 
 
 def page_account(payload: Any) -> AccountInfo:

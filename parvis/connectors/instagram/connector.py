@@ -9,6 +9,8 @@ Parvis's stored media and passes `media_url_for` to turn a MediaItem into that U
 A container is invisible until published and expires after 24 hours, so a failure
 before media_publish is safe to retry. Graph has no idempotency key: after an unknown
 outcome of media_publish, the engine reconciles with `find_published`.
+The Graph plumbing (token, errors, usage headers, permalinks, deletion) is
+`GraphConnector`'s, in the Facebook package: this API is Facebook's Graph API.
 Docs: https://developers.facebook.com/docs/instagram-platform/content-publishing
 """
 
@@ -16,42 +18,29 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 
-from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     AccountInfo,
     Capability,
-    Connector,
     Credentials,
     Draft,
     Limits,
     MediaItem,
-    PublishedPart,
     PublishResult,
-    RateLimitState,
     RemotePost,
-    retry_after_seconds,
+    utc_now,
 )
 from parvis.connectors.errors import (
-    ConnectorError,
     RateLimited,
     Rejected,
     Unavailable,
     Unsupported,
 )
-from parvis.connectors.facebook.connector import (
-    json_body,
-    utc_now,
-    with_published_parts,
-)
+from parvis.connectors.facebook.connector import GraphConnector
 from parvis.connectors.instagram import parse
 
-# The latest version in the Graph changelog when this was written (Nov. 2026).
-GRAPH_VERSION = "v27.0"
-GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
 RECENT_MEDIA_FIELDS = "id,caption,permalink,timestamp"
 # An image container is usually ready within seconds; give up (safely, nothing is
 # published) after about half a minute.
@@ -59,7 +48,6 @@ STATUS_CHECKS = 10
 STATUS_INTERVAL = 3.0
 # The publishing quota rolls over 24 hours and Graph does not say when a slot frees.
 QUOTA_RETRY_AFTER = 3600.0
-JPEG = "image/jpeg"
 
 
 def no_media_url(item: MediaItem) -> str:
@@ -69,7 +57,7 @@ def no_media_url(item: MediaItem) -> str:
     )
 
 
-class InstagramConnector(Connector):
+class InstagramConnector(GraphConnector):
     network = "instagram"
     label = "Instagram"
     # No PUBLISH_TEXT: an Instagram post is an image with a caption.
@@ -83,6 +71,9 @@ class InstagramConnector(Connector):
         max_image_bytes=8_000_000,
         clickable_links=False,
     )
+    image_types = frozenset({"image/jpeg"})
+    image_types_problem = "Instagram n'accepte que des images JPEG."
+    permalink_field = "permalink"
 
     def __init__(
         self,
@@ -95,19 +86,15 @@ class InstagramConnector(Connector):
         status_checks: int = STATUS_CHECKS,
         status_interval: float = STATUS_INTERVAL,
     ) -> None:
-        super().__init__(credentials, http)
+        super().__init__(credentials, http, clock=clock)
         self.media_url_for = media_url_for
         self.sleep = sleep
-        self.clock = clock
         self.status_checks = status_checks
         self.status_interval = status_interval
 
     @property
     def ig_user_id(self) -> str:
         return self.credentials.account_id
-
-    def count(self, text: str) -> int:
-        return textlib.count_chars(text)
 
     def problems(self, draft: Draft) -> list[str]:
         """Checked on the caption as it will be sent (with the link appended)."""
@@ -117,8 +104,6 @@ class InstagramConnector(Connector):
         problems = super().problems(sent)
         if not draft.media:
             problems.append("Instagram publie toujours une image : ajoutez une image.")
-        if any(item.mime_type != JPEG for item in draft.media):
-            problems.append("Instagram n'accepte que des images JPEG.")
         return problems
 
     # -- operations --------------------------------------------------------------------
@@ -135,47 +120,11 @@ class InstagramConnector(Connector):
     def publish(self, draft: Draft) -> PublishResult:
         """Quota check, container, wait until it is ready, publish. On failure the
         error carries `published_parts` (empty: one post, published last)."""
-        if problems := self.problems(draft):
-            raise Rejected(" ".join(problems))
-        try:
-            media_id = self._publish_image(draft)
-        except ConnectorError as exc:
-            with_published_parts(exc, "", ())
-            raise
-        return PublishResult(
-            parts=(PublishedPart(media_id, self._permalink(media_id)),)
-        )
-
-    def delete(self, remote_id: str) -> None:
-        response = self.request("DELETE", self._url(remote_id), params=self._auth())
-        if not parse.deleted(json_body(response)):
-            raise Rejected(f"Instagram did not delete {remote_id}")
+        return PublishResult(parts=(self._publish_post(draft, self._publish_image),))
 
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
-        body = self._get(
-            f"{self.ig_user_id}/media",
-            fields=RECENT_MEDIA_FIELDS,
-            limit=str(min(max(limit, 1), 100)),
-        )
+        body = self._list(f"{self.ig_user_id}/media", RECENT_MEDIA_FIELDS, limit)
         return parse.media_posts(body)
-
-    # -- Graph specifics (shared with Facebook, see facebook/parse.py) -----------------
-    def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
-        return parse.rate_limit_state(response.headers, self.clock())
-
-    def error_from(self, response: httpx.Response) -> ConnectorError:
-        return parse.error_for(
-            response.status_code,
-            json_body(response),
-            response.headers,
-            retry_after_seconds(response),
-        )
-
-    def network_message(self, response: httpx.Response) -> str:
-        error = parse.graph_error(json_body(response))
-        if error and error.message:
-            return error.message
-        return super().network_message(response)
 
     # -- steps -------------------------------------------------------------------------
     def _caption(self, draft: Draft) -> str:
@@ -194,7 +143,9 @@ class InstagramConnector(Connector):
             )
         container_id = self._create_container(draft)
         self._wait_until_finished(container_id)
-        body = self._post(f"{self.ig_user_id}/media_publish", creation_id=container_id)
+        body = self._post(
+            f"{self.ig_user_id}/media_publish", {"creation_id": container_id}
+        )
         return parse.created_id(body)
 
     def _create_container(self, draft: Draft) -> str:
@@ -205,7 +156,7 @@ class InstagramConnector(Connector):
             "alt_text": item.alt_text,
         }
         try:
-            body = self._post(f"{self.ig_user_id}/media", **fields)
+            body = self._post(f"{self.ig_user_id}/media", fields)
         except Unavailable as exc:
             exc.maybe_sent = False  # an unpublished container shows nowhere
             raise
@@ -228,28 +179,3 @@ class InstagramConnector(Connector):
         raise Unavailable(
             "Instagram prépare encore l'image : rien n'a été publié, réessayez."
         )
-
-    def _permalink(self, media_id: str) -> str:
-        try:
-            return parse.permalink(self._get(media_id, fields="permalink"))
-        except ConnectorError:
-            # The post is online: a missing link must not turn it into a failure.
-            return ""
-
-    # -- HTTP --------------------------------------------------------------------------
-    def _url(self, path: str) -> str:
-        return f"{GRAPH_URL}/{path}"
-
-    def _auth(self) -> dict[str, str]:
-        return {"access_token": self.credentials.access_token}
-
-    def _get(self, path: str, **params: str) -> Any:
-        response = self.request(
-            "GET", self._url(path), params={**params, **self._auth()}
-        )
-        return json_body(response)
-
-    def _post(self, path: str, **data: str) -> Any:
-        # The token travels in the form body, not the URL, to stay out of access logs.
-        response = self.request("POST", self._url(path), data={**data, **self._auth()})
-        return json_body(response)

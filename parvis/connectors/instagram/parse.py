@@ -14,8 +14,8 @@ from parvis.connectors.facebook.parse import (
     deleted,
     error_for,
     graph_error,
+    listed_posts,
     page_choices,
-    parse_time,
     rate_limit_state,
 )
 
@@ -29,7 +29,6 @@ __all__ = [
     "graph_error",
     "media_posts",
     "page_choices",
-    "permalink",
     "publishing_quota",
     "rate_limit_state",
 ]
@@ -75,21 +74,7 @@ def publishing_quota(payload: Any) -> PublishingQuota:
 
 def media_posts(payload: Any) -> list[RemotePost]:
     """GET /{ig-user-id}/media?fields=id,caption,permalink,timestamp."""
-    items = payload.get("data") if isinstance(payload, dict) else None
-    return [
-        RemotePost(
-            remote_id=str(item["id"]),
-            text=str(item.get("caption") or ""),
-            created_at=parse_time(item.get("timestamp")),
-            url=str(item.get("permalink") or ""),
-        )
-        for item in items or []
-        if isinstance(item, dict) and item.get("id")
-    ]
-
-
-def permalink(payload: Any) -> str:
-    return str(payload.get("permalink") or "") if isinstance(payload, dict) else ""
+    return listed_posts(payload, text="caption", created="timestamp", url="permalink")
 
 
 def account(payload: Any) -> AccountInfo:

@@ -6,7 +6,6 @@ unknown outcome, reconcile with `find_published` before publishing again.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -16,8 +15,6 @@ from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     AccountInfo,
     Capability,
-    Connector,
-    Credentials,
     Draft,
     Limits,
     MediaItem,
@@ -25,6 +22,8 @@ from parvis.connectors.base import (
     PublishResult,
     RateLimitState,
     RemotePost,
+    json_or_none,
+    mark_failure,
     retry_after_seconds,
 )
 from parvis.connectors.errors import (
@@ -35,14 +34,13 @@ from parvis.connectors.errors import (
     Unsupported,
 )
 from parvis.connectors.linkedin import parse
-from parvis.connectors.linkedin.oauth import LinkedInOAuth, utc_now
-from parvis.connectors.oauth import OAuthClient
+from parvis.connectors.linkedin.oauth import LinkedInOAuth
+from parvis.connectors.oauth import RefreshableConnector
 
 API = "https://api.linkedin.com/rest"
 # Marketing May 2026; each monthly version is supported for at least a year
 # (https://learn.microsoft.com/en-us/linkedin/marketing/versioning).
 LINKEDIN_VERSION = "202605"
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})  # Images API
 # Characters of the little text format that must be escaped to stay plain text
 # (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format).
 LITTLE_RESERVED = frozenset("|{}@[]()<>#\\*_~")
@@ -70,7 +68,7 @@ def next_midnight(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(RefreshableConnector):
     network = "linkedin"
     label = "LinkedIn"
     capabilities = frozenset(
@@ -80,29 +78,14 @@ class LinkedInConnector(Connector):
     # alt text up to 4,086 characters (Posts and MultiImage API schemas). The Images
     # API states a pixel count (36,152,320), not a weight: the base 5 MB guard stays.
     limits = Limits(max_chars=3_000, max_images=20, max_alt_chars=4_086)
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        http: httpx.Client | None = None,
-        *,
-        oauth_client: OAuthClient | None = None,
-        now: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        super().__init__(credentials, http)
-        self.oauth_client = oauth_client
-        self.now = now
+    image_types = frozenset({"image/jpeg", "image/png", "image/gif"})  # Images API
+    image_types_problem = (
+        "LinkedIn : seules les images JPEG, PNG ou GIF sont acceptées."
+    )
+    oauth_flow = LinkedInOAuth
 
     def count(self, text: str) -> int:
         return textlib.count_chars(text)
-
-    def problems(self, draft: Draft) -> list[str]:
-        problems = super().problems(draft)
-        if any(item.mime_type not in IMAGE_TYPES for item in draft.media):
-            problems.append(
-                "LinkedIn : seules les images JPEG, PNG ou GIF sont acceptées."
-            )
-        return problems
 
     # -- operations --------------------------------------------------------------------
     def verify(self) -> AccountInfo:
@@ -113,13 +96,13 @@ class LinkedInConnector(Connector):
         """Publish the single part as the organization, with its images."""
         if len(draft.parts) != 1:
             message = "LinkedIn ne publie pas de fil : un seul message à la fois."
-            raise _failed(Unsupported(message), "")
+            raise mark_failure(Unsupported(message), "")
         try:
             images = [(self._upload(item), item.alt_text) for item in draft.media]
         except ConnectorError as exc:
             if isinstance(exc, Unavailable):
                 exc.maybe_sent = False  # an uploaded image alone publishes nothing
-            _failed(exc, "image")
+            mark_failure(exc, "image")
             raise
         body: dict[str, Any] = {
             "author": self._author(),
@@ -144,12 +127,12 @@ class LinkedInConnector(Connector):
                 "POST", f"{API}/posts", json=body, headers=self._headers()
             )
         except ConnectorError as exc:
-            _failed(exc, "")
+            mark_failure(exc, "")
             raise
         urn = parse.created_post_urn(response.headers)
         if not urn:
             message = "LinkedIn n'a pas renvoyé l'identifiant du message."
-            raise _failed(Unavailable(message, maybe_sent=True), "")
+            raise mark_failure(Unavailable(message, maybe_sent=True), "")
         return PublishResult((PublishedPart(urn, parse.post_url(urn)),))
 
     def delete(self, remote_id: str) -> None:
@@ -174,12 +157,6 @@ class LinkedInConnector(Connector):
         )
         return parse.remote_posts(response.json())[:limit]
 
-    def refresh(self) -> Credentials:
-        if self.oauth_client is None:
-            raise Unsupported("linkedin: refresh needs the registered OAuth client")
-        flow = LinkedInOAuth(self.oauth_client, self.http, now=self.now)
-        return flow.refresh(self.credentials)
-
     # -- HTTP --------------------------------------------------------------------------
     def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
         """LinkedIn sends no rate headers; a 429 spends the day until midnight UTC."""
@@ -189,7 +166,7 @@ class LinkedInConnector(Connector):
 
     def error_from(self, response: httpx.Response) -> ConnectorError:
         error = super().error_from(response)
-        error.network_code = parse.error_code(_json(response))
+        error.network_code = parse.error_code(json_or_none(response))
         if isinstance(error, RateLimited) and retry_after_seconds(response) is None:
             now = self.now()
             until_reset = (next_midnight(now) - now).total_seconds()
@@ -197,7 +174,8 @@ class LinkedInConnector(Connector):
         return error
 
     def network_message(self, response: httpx.Response) -> str:
-        return parse.error_message(_json(response)) or super().network_message(response)
+        message = parse.error_message(json_or_none(response))
+        return message or super().network_message(response)
 
     def _organization_id(self) -> str:
         account_id = self.credentials.account_id.removeprefix("urn:li:organization:")
@@ -232,20 +210,3 @@ class LinkedInConnector(Connector):
             headers={"Authorization": f"Bearer {self.credentials.access_token}"},
         )
         return image_urn
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _failed(error: ConnectorError, where: str) -> ConnectorError:
-    """`error`, its message prefixed with the failing step, saying that no part of
-    the publication is online."""
-    if where:
-        error.message = f"{where} : {error.message}"
-        error.args = (error.message,)
-    error.published_parts = ()
-    return error

@@ -8,13 +8,13 @@ https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-c
 and .../programmatic-refresh-tokens (token answers).
 """
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from parvis.connectors.base import AccountInfo, Credentials, RemotePost
+from parvis.connectors.oauth import renewed
 
 # Commentary comes back in the "little" text format: templates, mentions, escapes.
 HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?([#＃])\|([^}]*)\}")
@@ -118,12 +118,4 @@ def credentials(
         expires_at=now + dt.timedelta(seconds=int(body["expires_in"])),
         extra=extra,
     )
-    if previous is None:
-        return fresh
-    return dataclasses.replace(
-        previous,
-        access_token=fresh.access_token,
-        refresh_token=fresh.refresh_token or previous.refresh_token,
-        expires_at=fresh.expires_at,
-        extra={**previous.extra, **fresh.extra},
-    )
+    return renewed(fresh, previous)

@@ -26,6 +26,7 @@ from parvis.connectors.base import (
     PublishResult,
     RateLimitState,
     RemotePost,
+    mark_failure,
 )
 from parvis.connectors.errors import ConnectorError, RateLimited, Rejected, Unavailable
 from parvis.connectors.mastodon import parse
@@ -110,9 +111,7 @@ class MastodonConnector(Connector):
         """Images first (with their alt text), then each part replying to the one
         before. On failure the error names the part and carries `published_parts`."""
         if problems := self.problems(draft):
-            error = Rejected(" ".join(problems))
-            mark_failure(error, "", ())
-            raise error
+            raise mark_failure(Rejected(" ".join(problems)), "")
         draft = with_link(draft)
         media_ids = self._upload_all(draft.media)
         published: list[PublishedPart] = []
@@ -325,16 +324,6 @@ def local_mentions(text: str) -> str:
     return textlib.MENTION_PATTERN.sub(
         lambda match: "@" + match.group(1).split("@")[0], text
     )
-
-
-def mark_failure(
-    exc: ConnectorError, where: str, published: Sequence[PublishedPart]
-) -> None:
-    """Name the failing step in the message; report what is already on the network."""
-    if where:
-        exc.message = f"{where} : {exc.message}"
-        exc.args = (exc.message,)
-    exc.published_parts = tuple(published)
 
 
 def narrowest(*visibilities: str) -> str:

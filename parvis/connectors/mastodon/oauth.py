@@ -9,17 +9,20 @@ Docs: https://docs.joinmastodon.org/methods/apps/#create,
 https://docs.joinmastodon.org/methods/oauth/, https://docs.joinmastodon.org/entities/Token/
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 
 from parvis.connectors.base import Credentials
 from parvis.connectors.errors import RateLimited, Rejected, Unavailable, Unsupported
 from parvis.connectors.mastodon import parse
-from parvis.connectors.oauth import OAuthClient
+from parvis.connectors.oauth import (
+    OAuthClient,
+    authorization_query,
+    public_https_base_url,
+)
 
 # Granular scopes, the least the connector needs (api/oauth-scopes).
 SCOPES = (
@@ -28,9 +31,6 @@ SCOPES = (
     "read:notifications",
     "write:statuses",
     "write:media",
-)
-HOST_NAME = re.compile(
-    r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
 
 
@@ -43,18 +43,7 @@ def instance_base_url(name: str) -> str:
     value = name.strip()
     if value.startswith("@") or ("@" in value and "://" not in value):
         value = value.rsplit("@", 1)[-1]
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme != "https" or parts.path not in ("", "/") or parts.query:
-            raise Rejected(f"Adresse d'instance Mastodon invalide : {name!r}.")
-        value = parts.netloc
-    try:
-        host = value.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        host = ""
-    if not HOST_NAME.match(host):
-        raise Rejected(f"Adresse d'instance Mastodon invalide : {name!r}.")
-    return f"https://{host}"
+    return public_https_base_url(value, what="d'instance Mastodon", typed=name)
 
 
 def register_app(
@@ -92,16 +81,10 @@ class MastodonOAuth:
     scopes: tuple[str, ...] = SCOPES
 
     def authorization_url(self, *, state: str, code_challenge: str) -> str:
-        query = {
-            "response_type": "code",
-            "client_id": self.client.client_id,
-            "redirect_uri": self.client.redirect_uri,
-            "scope": " ".join(self.scopes),
-            "state": state,
-            "code_challenge": code_challenge,
-            "code_challenge_method": "S256",
-            "lang": "fr",
-        }
+        query = authorization_query(
+            self.client, scopes=self.scopes, state=state, code_challenge=code_challenge
+        )
+        query["lang"] = "fr"
         return f"{self.base_url}/oauth/authorize?{urlencode(query)}"
 
     def exchange_code(self, *, code: str, code_verifier: str) -> Credentials:

@@ -5,8 +5,6 @@ is the only guard against a double post, so after an unknown outcome reconcile w
 `find_published` before publishing again.
 """
 
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -15,8 +13,6 @@ from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     AccountInfo,
     Capability,
-    Connector,
-    Credentials,
     Draft,
     Limits,
     MediaItem,
@@ -24,26 +20,19 @@ from parvis.connectors.base import (
     PublishResult,
     RateLimitState,
     RemotePost,
+    json_or_none,
+    mark_failure,
     retry_after_seconds,
 )
-from parvis.connectors.errors import (
-    ConnectorError,
-    RateLimited,
-    Rejected,
-    Unavailable,
-    Unsupported,
-)
-from parvis.connectors.oauth import OAuthClient
+from parvis.connectors.errors import ConnectorError, RateLimited, Rejected, Unavailable
+from parvis.connectors.oauth import RefreshableConnector
 from parvis.connectors.x import parse
-from parvis.connectors.x.oauth import XOAuth, utc_now
+from parvis.connectors.x.oauth import XOAuth
 
 API = "https://api.x.com/2"
-# The one-request upload takes still images; GIFs and video need the chunked flow
-# and its asynchronous processing, which this connector does not do.
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 
-class XConnector(Connector):
+class XConnector(RefreshableConnector):
     network = "x"
     label = "X (ex-Twitter)"
     capabilities = frozenset(
@@ -64,29 +53,16 @@ class XConnector(Connector):
         max_image_bytes=5_000_000,
         max_alt_chars=1_000,
     )
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        http: httpx.Client | None = None,
-        *,
-        oauth_client: OAuthClient | None = None,
-        now: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        super().__init__(credentials, http)
-        self.oauth_client = oauth_client
-        self.now = now
+    # The one-request upload takes still images; GIFs and video need the chunked flow
+    # and its asynchronous processing, which this connector does not do.
+    image_types = frozenset({"image/jpeg", "image/png", "image/webp"})
+    image_types_problem = (
+        "X : seules les images JPEG, PNG ou WebP sont prises en charge."
+    )
+    oauth_flow = XOAuth
 
     def count(self, text: str) -> int:
         return textlib.count_x(text)
-
-    def problems(self, draft: Draft) -> list[str]:
-        problems = super().problems(draft)
-        if any(item.mime_type not in IMAGE_TYPES for item in draft.media):
-            problems.append(
-                "X : seules les images JPEG, PNG ou WebP sont prises en charge."
-            )
-        return problems
 
     # -- operations --------------------------------------------------------------------
     def verify(self) -> AccountInfo:
@@ -103,7 +79,7 @@ class XConnector(Connector):
         except ConnectorError as exc:
             if isinstance(exc, Unavailable):
                 exc.maybe_sent = False  # an upload alone publishes nothing
-            _failed(exc, "image", published)
+            mark_failure(exc, "image", published)
             raise
         total = len(draft.parts)
         for index, part in enumerate(draft.parts, 1):
@@ -118,7 +94,7 @@ class XConnector(Connector):
                 )
             except ConnectorError as exc:
                 where = f"partie {index}/{total}" if total > 1 else ""
-                _failed(exc, where, published)
+                mark_failure(exc, where, published)
                 raise
             post_id = parse.created_post_id(response.json())
             published.append(PublishedPart(post_id, parse.post_url(post_id)))
@@ -145,20 +121,13 @@ class XConnector(Connector):
         )
         return parse.remote_posts(response.json())[:limit]
 
-    def refresh(self) -> Credentials:
-        if self.oauth_client is None:
-            raise Unsupported("x: refresh needs the registered OAuth client")
-        return XOAuth(self.oauth_client, self.http, now=self.now).refresh(
-            self.credentials
-        )
-
     # -- HTTP --------------------------------------------------------------------------
     def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:
         return parse.rate_limit(response.headers)
 
     def error_from(self, response: httpx.Response) -> ConnectorError:
         error = super().error_from(response)
-        error.network_code = parse.error_code(_json(response))
+        error.network_code = parse.error_code(json_or_none(response))
         if isinstance(error, RateLimited) and retry_after_seconds(response) is None:
             # X sends no Retry-After: the window's reset (epoch seconds) tells when.
             state = parse.rate_limit(response.headers)
@@ -168,7 +137,8 @@ class XConnector(Connector):
         return error
 
     def network_message(self, response: httpx.Response) -> str:
-        return parse.error_message(_json(response)) or super().network_message(response)
+        message = parse.error_message(json_or_none(response))
+        return message or super().network_message(response)
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.credentials.access_token}"}
@@ -190,19 +160,3 @@ class XConnector(Connector):
             json={"id": media_id, "metadata": {"alt_text": {"text": item.alt_text}}},
         )
         return media_id
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _failed(error: ConnectorError, where: str, published: list[PublishedPart]) -> None:
-    """Prefix the message of `error` with the failing step and attach the parts that
-    are already online."""
-    if where:
-        error.message = f"{where} : {error.message}"
-        error.args = (error.message,)
-    error.published_parts = tuple(published)

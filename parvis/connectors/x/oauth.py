@@ -5,23 +5,18 @@ The `offline.access` scope is what makes X issue a refresh token; without it the
 access token dies after two hours.
 """
 
-import datetime as dt
-import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
 
 from parvis.connectors.base import Credentials
-from parvis.connectors.errors import (
-    AuthExpired,
-    ConnectorError,
-    RateLimited,
-    Rejected,
-    Unavailable,
+from parvis.connectors.errors import AuthExpired
+from parvis.connectors.oauth import (
+    RegisteredClientFlow,
+    authorization_query,
+    post_token,
 )
-from parvis.connectors.oauth import OAuthClient
 from parvis.connectors.x import parse
 
 AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
@@ -29,40 +24,16 @@ TOKEN_URL = "https://api.x.com/2/oauth2/token"  # noqa: S105 (an address, not a 
 SCOPES = ("tweet.read", "tweet.write", "users.read", "offline.access", "media.write")
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class XOAuth:
+class XOAuth(RegisteredClientFlow):
     """The OAuthFlow of X, for the application registered in the X developer console."""
 
     scopes: tuple[str, ...] = SCOPES
 
-    def __init__(
-        self,
-        client: OAuthClient,
-        http: httpx.Client,
-        *,
-        now: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        self.client = client
-        self.http = http
-        self.now = now
-
     def authorization_url(self, *, state: str, code_challenge: str) -> str:
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": self.client.client_id,
-                "redirect_uri": self.client.redirect_uri,
-                "scope": " ".join(self.scopes),
-                "state": state,
-                "code_challenge": code_challenge,
-                "code_challenge_method": "S256",
-            },
-            quote_via=quote,
+        query = authorization_query(
+            self.client, scopes=self.scopes, state=state, code_challenge=code_challenge
         )
-        return f"{AUTHORIZE_URL}?{query}"
+        return f"{AUTHORIZE_URL}?{urlencode(query, quote_via=quote)}"
 
     def exchange_code(self, *, code: str, code_verifier: str) -> Credentials:
         body = self._token(
@@ -92,32 +63,6 @@ class XOAuth:
             auth = httpx.BasicAuth(self.client.client_id, self.client.client_secret)
         else:
             form = {**form, "client_id": self.client.client_id}
-        try:
-            response = self.http.post(
-                TOKEN_URL, data=form, auth=auth or httpx.USE_CLIENT_DEFAULT
-            )
-        except httpx.HTTPError as exc:
-            raise Unavailable(
-                f"x: token endpoint unreachable ({type(exc).__name__})"
-            ) from exc
-        if response.is_success:
-            return response.json()
-        raise token_error(response)
-
-
-def token_error(response: httpx.Response) -> ConnectorError:
-    """A refused code or refresh token means the account must be connected again."""
-    try:
-        body = response.json()
-    except json.JSONDecodeError:
-        body = None
-    status = response.status_code
-    message = parse.error_message(body) or f"HTTP {status}"
-    code = parse.error_code(body)
-    if status in (400, 401):
-        return AuthExpired(message, status=status, network_code=code)
-    if status == 429:
-        return RateLimited(message, status=status, retry_after=60.0, network_code=code)
-    if status >= 500:
-        return Unavailable(message, status=status, network_code=code)
-    return Rejected(message, status=status, network_code=code)
+        return post_token(
+            self.http, TOKEN_URL, form, network="x", errors=parse, auth=auth
+        )

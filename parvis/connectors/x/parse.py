@@ -6,12 +6,12 @@ https://docs.x.com/x-api/fundamentals/response-codes-and-errors (problem details
 https://docs.x.com/x-api/fundamentals/rate-limits (x-rate-limit-* headers, 429 body).
 """
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from parvis.connectors.base import AccountInfo, Credentials, RateLimitState, RemotePost
+from parvis.connectors.oauth import renewed
 
 
 def post_url(post_id: str) -> str:
@@ -133,12 +133,4 @@ def credentials(
         expires_at=now + dt.timedelta(seconds=int(expires_in)) if expires_in else None,
         extra={"scope": str(body.get("scope", ""))},
     )
-    if previous is None:
-        return fresh
-    return dataclasses.replace(
-        previous,
-        access_token=fresh.access_token,
-        refresh_token=fresh.refresh_token or previous.refresh_token,
-        expires_at=fresh.expires_at,
-        extra={**previous.extra, **fresh.extra},
-    )
+    return renewed(fresh, previous)

@@ -1,7 +1,6 @@
 import datetime as dt
 import json
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -27,7 +26,11 @@ from parvis.connectors.oauth import OAuthClient
 from parvis.connectors.testing import (
     CONTRACT_SCENARIOS,
     Router,
+    contract_error,
+    fixture_handler,
     fixture_response,
+    form_fields,
+    scenario_handler,
     timeout,
 )
 
@@ -46,7 +49,7 @@ PHOTO = MediaItem(
 
 
 def reply(name: str):
-    return lambda request: fixture_response(FIXTURES, name)
+    return fixture_handler(FIXTURES, name)
 
 
 def page_router(feed=None) -> Router:
@@ -61,41 +64,21 @@ def facebook(router: Router) -> FacebookConnector:
     return FacebookConnector(CREDENTIALS, http=router.client(), clock=lambda: NOW)
 
 
-def form(request: httpx.Request) -> dict[str, str]:
-    return {
-        key: values[0] for key, values in parse_qs(request.content.decode()).items()
-    }
-
-
 def draft(**kwargs) -> Draft:
     return Draft(**{"parts": (TEXT,), "idempotency_key": "pub-42", **kwargs})
 
 
 @pytest.mark.parametrize("scenario", CONTRACT_SCENARIOS)
 def test_publish_follows_the_connector_contract(scenario):
-    handler = timeout if scenario == "timeout" else reply(f"feed__{scenario}")
+    handler = scenario_handler(FIXTURES, "feed", scenario)
     connector = facebook(page_router(feed=handler))
     if scenario == "success":
         result = connector.publish(draft())
         assert (result.remote_id, result.url) == (POST, PERMALINK)
         return
-    expected = {
-        "expired_token": AuthExpired,
-        "rate_limited": RateLimited,
-        "server_error": Unavailable,
-        "rejected": Rejected,
-        "timeout": Unavailable,
-    }[scenario]
-    with pytest.raises(expected) as caught:
-        connector.publish(draft())
-    error = caught.value
-    assert error.published_parts == ()
+    error = contract_error(lambda: connector.publish(draft()), scenario)
     if scenario == "rate_limited":
         assert error.retry_after == 7 * 60  # estimated_time_to_regain_access, minutes
-    if scenario == "server_error":
-        assert not error.maybe_sent
-    if scenario == "timeout":
-        assert error.maybe_sent
     if scenario == "rejected":
         assert "(#506) Duplicate status message" in error.message
         assert error.network_code == "506"
@@ -107,7 +90,7 @@ def test_text_post_sends_message_and_link_with_the_token_in_the_body():
     sent = router.requests_to(r"/feed$")[0]
     assert str(sent.url) == f"{GRAPH_URL}/{PAGE}/feed"
     assert GRAPH_URL.endswith("/v27.0")
-    assert form(sent) == {
+    assert form_fields(sent) == {
         "message": TEXT,
         "link": LINK,
         "access_token": "EAAJzQ1pageQmp4",
@@ -128,7 +111,7 @@ def test_photos_go_up_unpublished_with_alt_text_then_into_one_post():
     assert b'name="source"; filename="chantier.jpg"' in body
     assert b"\xff\xd8\xff\xe0 jpeg" in body
     assert "Plan de la déviation".encode() in uploads[1].content
-    sent = form(router.requests_to(r"/feed$")[0])
+    sent = form_fields(router.requests_to(r"/feed$")[0])
     assert json.loads(sent["attached_media[0]"]) == {"media_fbid": "122183947500018734"}
     assert json.loads(sent["attached_media[1]"]) == {"media_fbid": "122183947512018734"}
     assert "link" not in sent  # photos replace the link card: the link joins the text
@@ -148,7 +131,7 @@ def test_first_comment_is_written_under_the_new_post():
     facebook(router).publish(draft(first_comment="Plan des déviations : en mairie."))
     sent = router.requests_to(r"/comments$")[0]
     assert sent.url.path == f"/v27.0/{POST}/comments"
-    assert form(sent)["message"] == "Plan des déviations : en mairie."
+    assert form_fields(sent)["message"] == "Plan des déviations : en mairie."
 
 
 def test_a_failed_first_comment_reports_the_post_already_online():

@@ -1,26 +1,29 @@
 import datetime as dt
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
 from parvis.connectors.base import Credentials, Draft, MediaItem, RateLimitState
 from parvis.connectors.errors import (
-    AuthExpired,
     RateLimited,
     Rejected,
     Unavailable,
     Unsupported,
 )
+from parvis.connectors.facebook.connector import GRAPH_URL
 from parvis.connectors.instagram import parse
-from parvis.connectors.instagram.connector import GRAPH_URL, InstagramConnector
+from parvis.connectors.instagram.connector import InstagramConnector
 from parvis.connectors.instagram.oauth import InstagramOAuth
 from parvis.connectors.oauth import OAuthClient
 from parvis.connectors.testing import (
     CONTRACT_SCENARIOS,
     Router,
+    contract_error,
+    fixture_handler,
     fixture_response,
+    form_fields,
+    scenario_handler,
     timeout,
 )
 
@@ -41,7 +44,7 @@ PHOTO = MediaItem(
 
 
 def reply(name: str):
-    return lambda request: fixture_response(FIXTURES, name)
+    return fixture_handler(FIXTURES, name)
 
 
 def statuses(*names: str):
@@ -72,11 +75,6 @@ def instagram(router: Router, **kwargs) -> InstagramConnector:
     return InstagramConnector(CREDENTIALS, router.client(), clock=lambda: NOW, **kwargs)
 
 
-def form(request: httpx.Request) -> dict[str, str]:
-    pairs = parse_qs(request.content.decode())
-    return {key: values[0] for key, values in pairs.items()}
-
-
 def draft(**kwargs) -> Draft:
     return Draft(
         **{"parts": (TEXT,), "idempotency_key": "pub-7", "media": (PHOTO,), **kwargs}
@@ -85,34 +83,20 @@ def draft(**kwargs) -> Draft:
 
 @pytest.mark.parametrize("scenario", CONTRACT_SCENARIOS)
 def test_publish_follows_the_connector_contract(scenario):
-    handler = timeout if scenario == "timeout" else reply(f"media_publish__{scenario}")
-    if (
-        scenario == "rejected"
-    ):  # Instagram refuses the content when it makes the container
+    if scenario == "rejected":
+        # Instagram refuses the content when it makes the container.
         router = ig_router(container=reply("media__rejected"))
     else:
-        router = ig_router(publish=handler)
+        router = ig_router(
+            publish=scenario_handler(FIXTURES, "media_publish", scenario)
+        )
     if scenario == "success":
         result = instagram(router).publish(draft())
         assert (result.remote_id, result.url) == (MEDIA, PERMALINK)
         return
-    expected = {
-        "expired_token": AuthExpired,
-        "rate_limited": RateLimited,
-        "server_error": Unavailable,
-        "rejected": Rejected,
-        "timeout": Unavailable,
-    }[scenario]
-    with pytest.raises(expected) as caught:
-        instagram(router).publish(draft())
-    error = caught.value
-    assert error.published_parts == ()
+    error = contract_error(lambda: instagram(router).publish(draft()), scenario)
     if scenario == "rate_limited":
         assert error.retry_after == 15 * 60
-    if scenario == "server_error":
-        assert not error.maybe_sent
-    if scenario == "timeout":
-        assert error.maybe_sent
     if scenario == "rejected":
         assert error.message == "The image size is too large."
         assert error.network_code == "36000/2207004"
@@ -129,7 +113,7 @@ def test_publish_sends_image_url_caption_and_alt_text_then_the_container():
     container = router.requests_to(rf"/{IG}/media$")[0]
     assert str(container.url) == f"{GRAPH_URL}/{IG}/media"
     assert GRAPH_URL.endswith("/v27.0")
-    assert form(container) == {
+    assert form_fields(container) == {
         "image_url": IMAGE_URL,
         "caption": f"{TEXT}\n\n{LINK}",  # links do not click: written out in full
         "alt_text": "Chalets illuminés sur la place Saint-Michel",
@@ -137,7 +121,7 @@ def test_publish_sends_image_url_caption_and_alt_text_then_the_container():
     }
     status = router.requests_to(rf"/{CONTAINER}$")[0]
     assert status.url.params["fields"] == "status_code"
-    published = form(router.requests_to(r"/media_publish$")[0])
+    published = form_fields(router.requests_to(r"/media_publish$")[0])
     assert published == {"creation_id": CONTAINER, "access_token": "EAAJzQ1pageQmp4"}
 
 

@@ -7,13 +7,14 @@ import httpx
 import pytest
 
 from parvis.connectors.base import Credentials, Draft, MediaItem
-from parvis.connectors.errors import AuthExpired, RateLimited, Rejected, Unavailable
+from parvis.connectors.errors import AuthExpired, RateLimited, Unavailable
 from parvis.connectors.oauth import OAuthClient, code_challenge
 from parvis.connectors.testing import (
     CONTRACT_SCENARIOS,
     Router,
+    contract_error,
     fixture_response,
-    load_fixture,
+    scenario_handler,
     timeout,
 )
 from parvis.connectors.x.connector import XConnector
@@ -53,47 +54,26 @@ def posting(*outcomes: str):
         outcome = next(queue)
         if not outcome.isdigit():
             return reply(outcome)
-        fixture = load_fixture(FIXTURES, "tweets_create__success")
         text = json.loads(request.content)["text"]
         data = {"id": outcome, "text": text, "edit_history_tweet_ids": [outcome]}
-        return httpx.Response(201, headers=fixture["headers"], json={"data": data})
+        return fixture_response(FIXTURES, "tweets_create__success", data=data)
 
     return handler
 
 
-EXPECTED = {
-    "success": None,
-    "expired_token": AuthExpired,
-    "rate_limited": RateLimited,
-    "server_error": Unavailable,
-    "rejected": Rejected,
-    "timeout": Unavailable,
-}
-
-
 @pytest.mark.parametrize("scenario", CONTRACT_SCENARIOS)
 def test_publishing_maps_each_outcome_of_x_to_the_error_tree(scenario):
-    router = Router()
-    if scenario == "timeout":
-        router.add("POST", r"^/2/tweets$", timeout)
-    else:
-        router.reply("POST", r"^/2/tweets$", reply(f"tweets_create__{scenario}"))
-    if EXPECTED[scenario] is None:
+    handler = scenario_handler(FIXTURES, "tweets_create", scenario)
+    router = Router().add("POST", r"^/2/tweets$", handler)
+    if scenario == "success":
         result = connector(router).publish(DRAFT)
         assert result.remote_id == "1994012345678901234"
         assert result.url == "https://x.com/i/web/status/1994012345678901234"
         return
-    with pytest.raises(EXPECTED[scenario]) as caught:
-        connector(router).publish(DRAFT)
-    error = caught.value
-    assert error.published_parts == ()
+    error = contract_error(lambda: connector(router).publish(DRAFT), scenario)
     if scenario == "rate_limited":
         assert error.retry_after == 900  # x-rate-limit-reset, as X sends no Retry-After
         assert error.message == "Rate limit exceeded"
-    if scenario == "server_error":
-        assert not error.maybe_sent
-    if scenario == "timeout":
-        assert error.maybe_sent
     if scenario == "rejected":
         assert (
             error.message
