@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "parvis.channels",
     "parvis.studio",
     "parvis.publishing",
+    "parvis.sources",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.territory.urls")),
     path("", include("parvis.publishing.urls")),
     path("", include("parvis.channels.urls")),
+    path("", include("parvis.studio.urls")),
+    path("", include("parvis.sources.urls")),
 ]
 
 if not settings.PRODUCTION:

@@ -1,8 +1,8 @@
 """Writes of the channels app: connect, store credentials, track health and limits."""
 
 import dataclasses
-import hashlib
 import datetime as dt
+import hashlib
 from typing import Any
 
 import httpx

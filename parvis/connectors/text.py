@@ -10,6 +10,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -36,6 +37,7 @@ def count_chars(text: str) -> int:
     return len(text)
 
 
+@lru_cache(maxsize=8192)
 def count_graphemes(text: str) -> int:
     return len(regex.findall(r"\X", text))
 
@@ -57,6 +59,7 @@ def _twitter_parse() -> Callable[[str], Any]:
     return parse_tweet
 
 
+@lru_cache(maxsize=8192)
 def count_x(text: str) -> int:
     """Weighted length of a post on X, as twitter-text v3 computes it."""
     return int(_twitter_parse()(text).weightedLength)

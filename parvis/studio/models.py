@@ -7,11 +7,37 @@ from django.utils.translation import gettext_lazy as _
 from parvis.territory.vocabularies import Network
 
 
+class PostState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+
+
 class Post(models.Model):
+    """One editorial message. The source fields are a snapshot of what it was written
+    from (an article, or a text typed in the studio): the checks compare the variants
+    with it, even after the article changes on the website."""
+
     authority = models.ForeignKey(
         "territory.Authority", on_delete=models.CASCADE, related_name="posts"
     )
     title = models.CharField(_("titre interne"), max_length=200)
+    state = models.CharField(
+        _("état"), max_length=20, choices=PostState.choices, default=PostState.DRAFT
+    )
+    article = models.ForeignKey(
+        "sources.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    source_title = models.CharField(_("titre de la source"), max_length=500, blank=True)
+    source_lead = models.TextField(_("chapô de la source"), blank=True)
+    source_text = models.TextField(_("texte de la source"), blank=True)
+    source_url = models.URLField(_("adresse de la source"), max_length=1000, blank=True)
+    source_image_url = models.URLField(max_length=1000, blank=True)
+    source_image_alt = models.TextField(blank=True)
+    # utm_campaign of the links; kept so that a variant regenerates with the same links.
+    campaign_slug = models.SlugField(max_length=80, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -44,6 +70,10 @@ class Variant(models.Model):
     image = models.ImageField(upload_to="variants/", blank=True)
     image_alt = models.TextField(blank=True)
     first_comment = models.TextField(blank=True)
+    # What the engine proposed, to tell the team's edits apart from it.
+    generated_parts = models.JSONField(default=list, blank=True)
+    # The last results of studio.checks.check_variant, as CheckResult.as_dict().
+    checks = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -55,3 +85,7 @@ class Variant(models.Model):
     @property
     def text(self) -> str:
         return "\n\n".join(self.parts)
+
+    @property
+    def is_edited(self) -> bool:
+        return bool(self.generated_parts) and self.parts != self.generated_parts

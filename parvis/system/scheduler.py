@@ -36,12 +36,15 @@ def default_jobs() -> list[PeriodicJob]:
 
     from parvis.channels.tasks import check_channel_expiry
     from parvis.publishing.tasks import dispatch_publications
+    from parvis.sources.tasks import poll_due_sources
     from parvis.system.tasks import prune_heartbeats, worker_heartbeat
 
     return [
         PeriodicJob("system.worker_heartbeat", 60, worker_heartbeat.enqueue),
         PeriodicJob("system.prune_heartbeats", 3600, prune_heartbeats.enqueue),
         PeriodicJob("channels.check_expiry", 1800, check_channel_expiry.enqueue),
+        # Website sources: each one is checked when 30 minutes have passed.
+        PeriodicJob("sources.poll_due", 900, poll_due_sources.enqueue),
         # Every tick: publications go out at their minute, give or take one tick.
         PeriodicJob(
             "publishing.dispatch",

@@ -18,7 +18,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(user=request.user).select_related(
+    notifications = Notification.objects.filter(user=request.user.pk).select_related(
         "authority"
     )
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
@@ -28,7 +28,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+    Notification.objects.filter(user=request.user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
     return redirect("system:notifications")

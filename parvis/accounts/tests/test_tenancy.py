@@ -67,7 +67,50 @@ def publication_of(authority, admin):
     )
 
 
+def studio_post_of(authority):
+    from parvis.studio.models import Post, Variant
+
+    post = Post.objects.create(
+        authority=authority, title="T", source_title="T", source_text="Texte."
+    )
+    Variant.objects.create(post=post, network="mastodon", parts=["Texte"])
+    return post
+
+
+def source_of(authority):
+    from parvis.sources.models import Source
+
+    source, _ = Source.objects.get_or_create(
+        authority=authority,
+        url=f"https://www.{authority.slug}.example/feed/",
+        defaults={"kind": "feed"},
+    )
+    return source
+
+
+def article_of(authority):
+    from parvis.sources.models import Article
+
+    article, _ = Article.objects.get_or_create(
+        authority=authority,
+        canonical_url=f"https://www.{authority.slug}.example/actualites/1/",
+        content_hash="0" * 64,
+        defaults={
+            "source": source_of(authority),
+            "url": f"https://www.{authority.slug}.example/actualites/1/",
+            "title": "Article",
+        },
+    )
+    return article
+
+
 def object_for(name, authority, admin):
+    if name.startswith("sources:"):
+        return article_of(authority) if "article" in name else source_of(authority)
+    if name.startswith("studio:variant"):
+        return studio_post_of(authority).variants.get()
+    if name.startswith("studio:"):
+        return studio_post_of(authority)
     if name.startswith("publishing:"):
         return publication_of(authority, admin)
     if name.startswith("channels:"):

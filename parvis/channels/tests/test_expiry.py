@@ -90,5 +90,7 @@ def test_without_refresh_the_team_is_told_before_scheduled_posts_would_fail(
     assert channel.status == ChannelStatus.EXPIRING
     notice = Notification.objects.get(user=editor)
     assert "expire le" in notice.message
-    assert "1 publication(s) programmée(s) après cette date échoueraient" in notice.message
+    assert (
+        "1 publication(s) programmée(s) après cette date échoueraient" in notice.message
+    )
     assert channels_check_expiry(now=in_eight_days)["expiring"] == 0  # told once

@@ -312,3 +312,74 @@ def test_channels_and_publications_explain_their_state(
             for name in ("canaux", "publications", "notifications"):
                 assert_no_horizontal_scroll(page, name)
         page.context.close()
+
+
+def test_the_studio_editor_counts_as_one_types_and_saves(
+    browser, live_server, commune, editor
+):
+    from playwright.sync_api import expect
+
+    from parvis.studio.models import Post, Variant
+
+    page = open_page(browser, DESKTOP)
+    log_in(page, live_server, editor.email)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Studio", exact=True
+    ).click()
+    page.wait_for_load_state("load")
+    check_page(page, "studio")
+    page.get_by_role("link", name="Nouvelle publication").click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Un texte à saisir ici").check()
+    check_page(page, "studio-nouvelle-publication")
+    page.get_by_label(re.compile(r"^Titre")).fill("Fête du jeu au parc des Chênes")
+    page.get_by_label(re.compile(r"^Texte")).fill(
+        "La Ville organise la Fête du jeu le samedi 14 juin 2027 de 14 h à 19 h au "
+        "parc des Chênes. Jeux géants et ateliers pour les enfants de 3 à 12 ans. "
+        "L'entrée est gratuite. Inscription aux ateliers au 02 99 00 00 00."
+    )
+    page.get_by_label(re.compile(r"^Lien vers la page")).fill(
+        "https://www.saint-malo.example/agenda/fete-du-jeu"
+    )
+    for network in ("X", "Instagram", "Mastodon"):
+        page.get_by_role("checkbox", name=network, exact=True).check()
+    page.get_by_role("checkbox", name="Familles", exact=True).check()
+    page.get_by_role("button", name="Écrire les variantes").click()
+    page.wait_for_url(re.compile(r"/studio/\d+/$"))
+    post = Post.objects.get()
+    assert post.variants.count() == 6
+    editor_url = page.url
+    check_page(page, "studio-editeur")
+
+    variant = Variant.objects.get(post=post, network="x", audience__slug="habitants")
+    card = page.locator(f"#variante-{variant.pk}")
+    counter = card.locator(f"#variante-{variant.pk}-compteur-0")
+    assert counter.get_attribute("aria-live") == "polite"
+    before = counter.inner_text()
+    textarea = card.get_by_label(re.compile(r"^Message")).first
+    textarea.click()
+    textarea.press("Control+End")
+    textarea.press_sequentially(" Venez nombreux !", delay=15)
+    expect(counter).not_to_have_text(before)
+    expect(card.locator(".np__post").first).to_contain_text("Venez nombreux !")
+    check_page(page, "studio-editeur-saisie")
+    card.get_by_role("button", name=re.compile(r"^Enregistrer")).click()
+    page.wait_for_load_state("load")
+    saved = page.locator(f"#variante-{variant.pk}")
+    expect(saved.get_by_role("status")).to_contain_text("variante enregistrée")
+    variant.refresh_from_db()
+    assert variant.parts[0].endswith("Venez nombreux !")
+    check_page(page, "studio-editeur-enregistre")
+    page.context.close()
+
+    page = open_page(browser, PHONE)
+    log_in(page, live_server, editor.email)
+    for path, name in (
+        (editor_url, "studio-editeur"),
+        (f"{live_server.url}/c/{commune.slug}/studio/", "studio"),
+        (f"{live_server.url}/c/{commune.slug}/studio/nouveau/", "studio-nouvelle"),
+    ):
+        page.goto(path)
+        check_page(page, name)
+        assert_no_horizontal_scroll(page, name)
+    page.context.close()

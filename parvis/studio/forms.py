@@ -1,0 +1,150 @@
+"""Forms of the studio; messages in French, validation only (no writes)."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from parvis.sources.models import Article
+from parvis.studio.networks import NETWORKS
+from parvis.territory.models import Audience
+from parvis.territory.vocabularies import Network
+
+MAX_PARTS = 25
+MAX_PART_CHARS = 10_000
+
+
+class ArticleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        when = obj.published_at or obj.fetched_at
+        return f"{obj.title} ({date_format(when, 'j M Y')})" if when else obj.title
+
+
+class PostCreateForm(forms.Form):
+    ARTICLE = "article"
+    BLANK = "blank"
+
+    origin = forms.ChoiceField(
+        label=_("Point de départ"),
+        choices=[
+            (ARTICLE, _("Un article du site de la collectivité")),
+            (BLANK, _("Un texte à saisir ici")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ARTICLE,
+    )
+    article = ArticleChoiceField(
+        label=_("Article du site"),
+        queryset=Article.objects.none(),
+        required=False,
+        empty_label=_("— Choisir un article —"),
+        help_text=_(
+            "Les articles lus sur les sources du site, les plus récents d'abord."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Titre"),
+        max_length=500,
+        required=False,
+    )
+    lead = forms.CharField(
+        label=_("Chapô (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    text = forms.CharField(
+        label=_("Texte"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Le texte complet : le studio en tire l'essentiel pour chaque public."
+        ),
+    )
+    url = forms.URLField(
+        label=_("Lien vers la page (facultatif)"),
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+    )
+    networks = forms.MultipleChoiceField(
+        label=_("Réseaux"),
+        choices=[(network, Network(network).label) for network in NETWORKS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un réseau.")},
+    )
+    audiences = forms.ModelMultipleChoiceField(
+        label=_("Publics"),
+        queryset=Audience.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un public.")},
+        help_text=_("Une variante est écrite pour chaque réseau et chaque public."),
+    )
+    campaign_slug = forms.SlugField(
+        label=_("Campagne, pour le suivi des liens (facultatif)"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "Ajoutée aux liens comme utm_campaign, par exemple fete-de-la-musique-2027."
+        ),
+    )
+
+    def __init__(self, *args: Any, authority: Any, articles: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = articles  # type: ignore[attr-defined]
+        audiences = authority.audiences.order_by("pk")
+        self.fields["audiences"].queryset = audiences  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault(
+                "audiences", [a.pk for a in audiences if a.slug == "habitants"]
+            )
+            if not articles.exists():
+                self.initial["origin"] = self.BLANK
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("origin") == self.ARTICLE:
+            if not data.get("article") and "article" not in self.errors:
+                self.add_error("article", _("Choisissez un article."))
+        else:
+            if not (data.get("title") or "").strip():
+                self.add_error("title", _("Donnez un titre au texte."))
+            if not (data.get("text") or "").strip():
+                self.add_error("text", _("Saisissez le texte à adapter."))
+        return data
+
+
+class VariantForm(forms.Form):
+    """The parts of a variant come as a list (`part`, one per textarea); the form
+    checks them, the template draws one labelled textarea per part."""
+
+    image_alt = forms.CharField(
+        label=_("Texte alternatif de l'image"),
+        required=False,
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        getlist = getattr(self.data, "getlist", None)
+        self.parts: list[str] = getlist("part") if getlist else []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if len(self.parts) > MAX_PARTS:
+            raise ValidationError(
+                _("Un fil compte %(max)s parties au plus.") % {"max": MAX_PARTS}
+            )
+        if any(len(part) > MAX_PART_CHARS for part in self.parts):
+            raise ValidationError(_("Une partie est beaucoup trop longue."))
+        data["parts"] = [part.replace("\r\n", "\n") for part in self.parts]
+        return data
+
+    @property
+    def edited_part(self) -> int | None:
+        try:
+            return int(self.data.get("part_edited", ""))
+        except ValueError:
+            return None

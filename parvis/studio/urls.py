@@ -1,0 +1,25 @@
+from django.urls import path
+
+from parvis.studio import views
+
+app_name = "studio"
+urlpatterns = [
+    path("c/<slug:slug>/studio/", views.post_list, name="list"),
+    path("c/<slug:slug>/studio/nouveau/", views.post_new, name="new"),
+    path("c/<slug:slug>/studio/<int:pk>/", views.post_editor, name="post"),
+    path(
+        "c/<slug:slug>/studio/variantes/<int:pk>/compter/",
+        views.variant_count,
+        name="variant_count",
+    ),
+    path(
+        "c/<slug:slug>/studio/variantes/<int:pk>/enregistrer/",
+        views.variant_save,
+        name="variant_save",
+    ),
+    path(
+        "c/<slug:slug>/studio/variantes/<int:pk>/regenerer/",
+        views.variant_regenerate,
+        name="variant_regenerate",
+    ),
+]
