@@ -24,7 +24,7 @@ from functools import lru_cache
 from parvis.nlp.facts import Fact, extract_facts
 from parvis.nlp.hashtags import camel_case, hashtag_candidates, is_camel_case
 from parvis.nlp.lemmas import lemmas
-from parvis.nlp.plain import plain_language_issues
+from parvis.nlp.plain import safe_replacements
 from parvis.nlp.text import sentences as split_sentences
 from parvis.nlp.text import words
 from parvis.nlp.topics import topic_scores
@@ -148,11 +148,10 @@ def prepare_source(source: SourceText) -> PreparedSource:
             totals[topic] = totals.get(topic, 0.0) + score
     headline = TITLE_SUFFIX.sub("", source.title.strip())
     topic = max(totals, key=lambda slug: totals[slug]) if totals else ""
-    fixes = tuple(
-        (issue.term, issue.suggestion.split(" / ")[0])
-        for issue in plain_language_issues(body)
-        if issue.kind == "jargon" and issue.suggestion
-    )
+    # Plainer words for the jargon. Acronyms are left for the editor to spell out
+    # (the plain-language check lists them): an expansion would bring words the
+    # page does not have, and the facts check would rightly question them.
+    fixes = tuple(safe_replacements(f"{headline}\n{body}"))
     facts = [*extract_facts(f"{headline}\n{body}"), *_labelled_places(body)]
     candidates = [headline, *(s.text for s in prepared[:6])]
     hashtags = hashtag_candidates(" ".join(candidates), 12)
@@ -241,6 +240,7 @@ def adapt(
         _call(prepared, style, audience, link),
         " ".join(f"#{tag}" for tag in hashtags),
     ]
+    blocks = _plain(blocks, prepared)
     blocks = [_with_partners(block, partners or {}) for block in blocks if block]
     parts = _fit(blocks, style)
     return GeneratedVariant(
@@ -302,12 +302,26 @@ def _context(
     return " ".join(_shorten(s.text, prepared) for s in chosen)
 
 
+def _plain(blocks: list[str], prepared: PreparedSource) -> list[str]:
+    """Each jargon term replaced by plainer words in the prose blocks (not in the
+    call to action's link nor in hashtags)."""
+    result = []
+    for block in blocks:
+        if not block.startswith("#") and not (
+            "://" in block and len(block.split()) < 8
+        ):
+            for term, plain in prepared.plain_fixes:
+                after = r"(?![\w/.-])" if term[-1:].isalnum() else ""
+                pattern = rf"(?<![\w/.-]){re.escape(term)}{after}"
+                block = re.sub(pattern, plain, block)
+        result.append(block)
+    return result
+
+
 def _shorten(text: str, prepared: PreparedSource) -> str:
-    """Plainer words, no parenthesis, at most MAX_CONTEXT_WORDS words (cut at a comma
-    when possible)."""
+    """No parenthesis, at most MAX_CONTEXT_WORDS words (cut at a comma when possible,
+    never inside a link)."""
     text = PARENTHESIS.sub("", text)
-    for term, plain in prepared.plain_fixes:
-        text = re.sub(rf"\b{re.escape(term)}\b", plain, text, count=1, flags=re.I)
     tokens = text.split()
     if len(tokens) <= MAX_CONTEXT_WORDS:
         return text.strip()
@@ -315,7 +329,10 @@ def _shorten(text: str, prepared: PreparedSource) -> str:
     cut = max(head.rfind(", "), head.rfind(" ; "))
     if cut > len(head) // 2:
         head = head[:cut]
-    return head.rstrip(" ,;:") + "…"
+    kept = head.split()
+    while kept and "://" in kept[-1]:  # "…" glued to a link would break it
+        kept.pop()
+    return " ".join(kept).rstrip(" ,;:") + "…"
 
 
 def _fact_lines(

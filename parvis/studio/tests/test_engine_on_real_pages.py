@@ -1,5 +1,5 @@
 """The engine on the twelve authority pages of the fixtures: every variant, for every
-network and three audiences, fits, is not a republication, keeps the key facts and
+network and every default audience, fits, is not a republication, keeps the key facts and
 invents none."""
 
 import json
@@ -19,7 +19,7 @@ from parvis.studio.networks import NETWORKS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
-AUDIENCES = ("habitants", "familles", "entreprises")
+AUDIENCES = tuple(default_profiles())  # all seven
 
 
 @cache
