@@ -246,6 +246,14 @@ META_APP_ID = os.environ.get("META_APP_ID", "")
 META_APP_SECRET = os.environ.get("META_APP_SECRET", "")
 META_LOGIN_CONFIG_ID = os.environ.get("META_LOGIN_CONFIG_ID", "")
 
+# Optional rewriting of studio variants by a language model, through an OpenAI-compatible
+# chat completions endpoint (a self-hosted model or a provider). Empty URL: off. The key
+# goes in the Authorization header only; it is never logged.
+LLM_API_URL = os.environ.get("LLM_API_URL", "").strip().rstrip("/")
+LLM_MODEL = os.environ.get("LLM_MODEL", "")
+LLM_API_KEY = os.environ.get("LLM_API_KEY", "")
+LLM_TIMEOUT_SECONDS = float(os.environ.get("LLM_TIMEOUT_SECONDS", "30"))
+
 # Background work: how often the scheduler looks for due periodic work, and how old a
 # heartbeat may be before /healthz calls the worker or the scheduler dead.
 SCHEDULER_TICK_SECONDS = int(os.environ.get("SCHEDULER_TICK_SECONDS", "15"))

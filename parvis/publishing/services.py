@@ -24,11 +24,17 @@ def publication_schedule(
     *, variant: Variant, channel: Channel, scheduled_at: dt.datetime, actor: Any
 ) -> Publication:
     """Plan one variant on one channel at an aware instant. One publication per
-    (variant, channel): scheduling again moves a pending one, never duplicates it."""
+    (variant, channel): scheduling again moves a pending one, never duplicates it. A
+    variant rewritten by a language model must be saved by a person first."""
     if channel.authority_id != variant.post.authority_id:
         raise ValidationError(_("Ce canal n'appartient pas à cette collectivité."))
     if channel.network != variant.network:
         raise ValidationError(_("Cette variante n'est pas écrite pour ce réseau."))
+    if variant.rewritten_by_model:
+        # A language model's text is published only once a person has saved it.
+        raise ValidationError(
+            _("Relisez et enregistrez la proposition de l'IA avant de la programmer.")
+        )
     if timezone.is_naive(scheduled_at):
         raise ValueError("scheduled_at must be aware")
     publication = (

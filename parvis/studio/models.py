@@ -74,6 +74,11 @@ class Variant(models.Model):
     generated_parts = models.JSONField(default=list, blank=True)
     # The last results of studio.checks.check_variant, as CheckResult.as_dict().
     checks = models.JSONField(default=dict, blank=True)
+    # The text is a language model's proposal (studio/rewrite.py) that no one has saved
+    # yet: it cannot be scheduled until a person reviews and saves it.
+    rewritten_by_model = models.BooleanField(
+        _("proposition de l'IA à relire"), default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,9 +1,12 @@
-"""Writes of the studio: a post and its variants (one per network and audience), edits
-and regenerations. Every write is audited, in one transaction with the change."""
+"""Writes of the studio: a post and its variants (one per network and audience), edits,
+regenerations and rewritings by a language model. Every write is audited, in one
+transaction with the change."""
 
 from collections.abc import Iterable
 from typing import Any
 
+import httpx
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from parvis.studio.checks import check_variant
 from parvis.studio.engine import SourceText, adapt
 from parvis.studio.models import Post, Variant
 from parvis.studio.networks import NETWORKS
+from parvis.studio.rewrite import rewrite_variant
 from parvis.system.services import audit_record
 from parvis.territory.models import Audience
 
@@ -132,7 +136,8 @@ def _post_create(
 def variant_update(
     *, variant: Variant, parts: list[str], image_alt: str, actor: Any
 ) -> Variant:
-    """The team's text for a variant: empty parts are dropped, checks recomputed."""
+    """The team's text for a variant: empty parts are dropped, checks recomputed. A
+    language model's proposal saved this way counts as reviewed."""
     parts = [part.strip() for part in parts if part.strip()]
     if not parts:
         raise ValidationError(_("Le message est vide : écrivez au moins une partie."))
@@ -141,10 +146,22 @@ def variant_update(
         changes["parts"] = [variant.parts, parts]
     if image_alt.strip() != variant.image_alt:
         changes["image_alt"] = [variant.image_alt, image_alt.strip()]
+    if variant.rewritten_by_model:
+        # Saved by a person: the model's proposal is now the team's text.
+        changes["rewritten_by_model"] = [True, False]
     variant.parts = parts
     variant.image_alt = image_alt.strip()
+    variant.rewritten_by_model = False
     variant.checks = variant_checks(variant=variant, parts=parts, image_alt=image_alt)
-    variant.save(update_fields=["parts", "image_alt", "checks", "updated_at"])
+    variant.save(
+        update_fields=[
+            "parts",
+            "image_alt",
+            "rewritten_by_model",
+            "checks",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action="studio.variant_update",
@@ -163,12 +180,14 @@ def variant_regenerate(*, variant: Variant, actor: Any) -> Variant:
     post = variant.post
     before = list(variant.parts)
     _fill(variant, source_of(post), post)
+    variant.rewritten_by_model = False
     variant.save(
         update_fields=[
             "parts",
             "generated_parts",
             "link",
             "image_alt",
+            "rewritten_by_model",
             "checks",
             "updated_at",
         ]
@@ -182,6 +201,68 @@ def variant_regenerate(*, variant: Variant, actor: Any) -> Variant:
         changes={"parts": [before, variant.parts]} if before != variant.parts else {},
     )
     return variant
+
+
+def variant_rewrite(
+    *, variant: Variant, actor: Any, http: httpx.Client | None = None
+) -> Variant:
+    """A language model rewrites the variant from its text and the post's source. Its
+    parts replace the variant's, checked like any text, and are marked as a proposal
+    to review: the variant cannot be scheduled until someone saves it. Raises
+    RewriteFailed (nothing changed) when the model gives no usable text."""
+    if _is_scheduled(variant):
+        raise ValidationError(
+            _(
+                "Cette variante est programmée : annulez sa programmation avant de la "
+                "faire réécrire par l'IA."
+            )
+        )
+    post = variant.post
+    # The call happens outside any transaction: it may take LLM_TIMEOUT_SECONDS.
+    parts = rewrite_variant(
+        parts=variant.parts,
+        network=variant.network,
+        audience=profile_of(variant),
+        source_title=post.source_title,
+        source_text="\n\n".join(
+            part for part in (post.source_lead, post.source_text) if part
+        ),
+        http=http,
+    )
+    with transaction.atomic():
+        before = list(variant.parts)
+        variant.parts = parts
+        variant.rewritten_by_model = True
+        variant.checks = variant_checks(
+            variant=variant, parts=parts, image_alt=variant.image_alt
+        )
+        variant.save(
+            update_fields=["parts", "rewritten_by_model", "checks", "updated_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="studio.variant_rewrite",
+            summary=_("Variante %(variant)s réécrite par l'IA (%(model)s), à relire.")
+            % {"variant": variant, "model": settings.LLM_MODEL or "?"},
+            authority=post.authority,
+            target=variant,
+            changes={"parts": [before, parts], "rewritten_by_model": [False, True]},
+        )
+    return variant
+
+
+def _is_scheduled(variant: Variant) -> bool:
+    """A publication of the variant is waiting or under way: it would publish the
+    model's text unreviewed."""
+    from parvis.publishing.models import Publication, PublicationState
+
+    waiting = [
+        PublicationState.PENDING,
+        PublicationState.QUEUED,
+        PublicationState.PUBLISHING,
+        PublicationState.UNKNOWN,
+    ]
+    return Publication.objects.filter(variant=variant, state__in=waiting).exists()
 
 
 # -- shared with the views (reads without writes) ----------------------------------------

@@ -22,4 +22,9 @@ urlpatterns = [
         views.variant_regenerate,
         name="variant_regenerate",
     ),
+    path(
+        "c/<slug:slug>/studio/variantes/<int:pk>/reecrire/",
+        views.variant_rewrite,
+        name="variant_rewrite",
+    ),
 ]

@@ -4,7 +4,7 @@ editor (source beside its variants; live counters, previews and checks)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +16,7 @@ from parvis.studio import services
 from parvis.studio.display import CHECKS, COUNTING, variant_view
 from parvis.studio.forms import PostCreateForm, VariantForm
 from parvis.studio.models import Variant
+from parvis.studio.rewrite import RewriteFailed, rewrite_enabled
 from parvis.studio.selectors import (
     articles_to_adapt,
     post_of,
@@ -116,6 +117,7 @@ def post_editor(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "groups": groups,
             "can_write": _can_write(request),
+            "rewrite_enabled": rewrite_enabled(),
             "check_names": CHECKS.items(),
             "done": request.GET.get("fait", ""),
             "done_variant": request.GET.get("variante", ""),
@@ -185,6 +187,26 @@ def variant_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_editor(variant)
     services.variant_regenerate(variant=variant, actor=request.user)
     return _back_to_editor(variant, done="regeneree")
+
+
+@authority_view(roles=WRITERS)
+def variant_rewrite(request: HttpRequest, pk: int) -> HttpResponse:
+    """The language model's proposal for the variant (the call takes a few seconds)."""
+    if not rewrite_enabled():
+        raise Http404("Rewriting is off")
+    authority = request.authority  # type: ignore[attr-defined]
+    variant = variant_of(authority=authority, variant_id=pk)
+    if request.method != "POST":
+        return _back_to_editor(variant)
+    try:
+        services.variant_rewrite(variant=variant, actor=request.user)
+    except RewriteFailed as error:
+        messages.error(request, str(error))
+        return _back_to_editor(variant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to_editor(variant)
+    return _back_to_editor(variant, done="reecrite")
 
 
 def _back_to_editor(variant: Variant, done: str = "") -> HttpResponse:
