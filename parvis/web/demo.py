@@ -73,4 +73,47 @@ def demo_load() -> Authority | None:
     voirie = next((s for s in commune.services.all() if "voirie" in s.topics), None)
     if voirie is not None:
         voirie.members.add(User.objects.get(email="agent@parvis.demo"))
+    _demo_post(commune)
     return commune
+
+
+# A demo page written for the demo: not a real announcement of the town (its phone
+# number is in a range reserved for fiction, its address on a reserved domain).
+DEMO_ARTICLE = {
+    "title": "Travaux de la chaussée du Sillon : circulation alternée du 11 au 22 janvier 2027",
+    "lead": (
+        "Dans le cadre du programme de rénovation de la voirie communale, la Ville "
+        "procède à la réfection de la chaussée du Sillon entre la rue Le Pomellec et "
+        "l'avenue Pasteur."
+    ),
+    "text": (
+        "Les travaux se dérouleront du lundi 11 janvier au vendredi 22 janvier 2027, "
+        "de 8 h à 17 h. Afin de garantir la sécurité des usagers, la circulation sera "
+        "alternée par feux tricolores sur la chaussée du Sillon. Le stationnement sera "
+        "interdit au droit du chantier. Les lignes de bus 1 et 2 sont maintenues, avec "
+        "des retards possibles aux heures de pointe. Les commerces restent accessibles "
+        "à pied. Pour toute question, le service Voirie et espaces publics répond au "
+        "02 61 91 00 11 du lundi au vendredi de 9 h à 12 h."
+    ),
+    "url": "https://demo.parvis.example/saint-malo/travaux-chaussee-du-sillon",
+}
+
+
+def _demo_post(commune: Authority) -> None:
+    from parvis.studio.services import post_create_blank
+
+    post_create_blank(
+        authority=commune,
+        actor=User.objects.get(email="redaction@parvis.demo"),
+        title=DEMO_ARTICLE["title"],
+        lead=DEMO_ARTICLE["lead"],
+        text=DEMO_ARTICLE["text"],
+        url=DEMO_ARTICLE["url"],
+        networks=["facebook", "instagram", "x", "bluesky"],
+        audience_ids=list(
+            commune.audiences.filter(slug__in=["habitants", "seniors"]).values_list(
+                "pk", flat=True
+            )
+        ),
+        campaign_slug="travaux-sillon-2027",
+    )

@@ -48,3 +48,13 @@ def test_the_demo_loads_a_real_commune_with_its_agglomeration_once():
     assert User.objects.get(email="plateforme@parvis.demo").is_staff
     assert demo_load() is None
     assert Authority.objects.filter(is_demo=True).count() == 2
+
+
+@pytest.mark.slow
+def test_the_demo_has_a_studio_post_with_variants_to_look_at():
+    from parvis.studio.models import Post
+
+    commune = demo_load()
+    post = Post.objects.get(authority=commune)
+    assert post.variants.count() == 8  # 4 networks x 2 audiences
+    assert all(variant.checks for variant in post.variants.all())
