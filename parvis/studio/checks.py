@@ -201,8 +201,15 @@ def check_accessibility(text: str, *, image_alt: str, has_image: bool) -> CheckR
 
 
 def check_facts(text: str, source_text: str) -> CheckResult:
-    # "2/3" closing a thread part is numbering, not a date.
-    invented = invented_facts(THREAD_NUMBER.sub("", text), source_text)
+    # "2/3" closing a thread part is numbering, not a date. Each line on its own: a
+    # place ending a line must not run into the label of the next one.
+    lines = THREAD_NUMBER.sub("", text).splitlines()
+    invented = [
+        fact
+        for line in lines
+        if line.strip()
+        for fact in invented_facts(line, source_text)
+    ]
     if invented:
         listed = ", ".join(f"« {fact.text} »" for fact in invented[:6])
         return CheckResult(

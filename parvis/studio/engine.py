@@ -84,6 +84,7 @@ class PreparedSource:
     hashtags: tuple[str, ...]
     topic: str  # dominant topic slug
     plain_fixes: tuple[tuple[str, str], ...] = field(default=())
+    time_ranges: tuple[tuple[str, str], ...] = field(default=())
 
 
 TOPIC_EMOJI = {
@@ -124,6 +125,33 @@ FACTS_PER_KIND = {
 TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 PARENTHESIS = re.compile(r"\s*\([^()]{0,80}\)")
 MAX_CONTEXT_WORDS = 22
+DANGLING = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "d'",
+        "à",
+        "au",
+        "aux",
+        "la",
+        "le",
+        "les",
+        "l'",
+        "un",
+        "une",
+        "et",
+        "ou",
+        "en",
+        "sur",
+        "par",
+        "pour",
+        "avec",
+        "h",
+    ]
+)
+_HOUR = r"\d{1,2}\s?h(?:\s?\d{2})?"
+TIME_RANGE = re.compile(rf"(?:de|entre)\s+({_HOUR})\s+(?:à|et)\s+({_HOUR})")
 
 
 @lru_cache(maxsize=256)
@@ -163,6 +191,9 @@ def prepare_source(source: SourceText) -> PreparedSource:
         hashtags=tuple(tag for tag in hashtags if is_camel_case(tag)),
         topic=topic,
         plain_fixes=fixes,
+        time_ranges=tuple(
+            (start, end) for start, end in TIME_RANGE.findall(f"{headline}\n{body}")
+        ),
     )
 
 
@@ -302,6 +333,14 @@ def _context(
     return " ".join(_shorten(s.text, prepared) for s in chosen)
 
 
+def _keeps_grammar(term: str, plain: str) -> bool:
+    """An infinitive in place of a conjugated verb ("procèdent à" -> "faire") would
+    break the sentence: such replacements are left to the editor."""
+    first_term, first_plain = term.split()[0].lower(), plain.split()[0].lower()
+    infinitive = first_plain.endswith(("er", "ir", "re"))
+    return not infinitive or first_term.endswith(("er", "ir", "re"))
+
+
 def _plain(blocks: list[str], prepared: PreparedSource) -> list[str]:
     """Each jargon term replaced by plainer words in the prose blocks (not in the
     call to action's link nor in hashtags)."""
@@ -311,6 +350,8 @@ def _plain(blocks: list[str], prepared: PreparedSource) -> list[str]:
             "://" in block and len(block.split()) < 8
         ):
             for term, plain in prepared.plain_fixes:
+                if not plain.strip() or not _keeps_grammar(term, plain):
+                    continue
                 after = r"(?![\w/.-])" if term[-1:].isalnum() else ""
                 pattern = rf"(?<![\w/.-]){re.escape(term)}{after}"
                 block = re.sub(pattern, plain, block)
@@ -330,7 +371,10 @@ def _shorten(text: str, prepared: PreparedSource) -> str:
     if cut > len(head) // 2:
         head = head[:cut]
     kept = head.split()
-    while kept and "://" in kept[-1]:  # "…" glued to a link would break it
+    # Never end on a link ("…" would break it), a number or a small word ("de 9…").
+    while kept and (
+        "://" in kept[-1] or kept[-1][:1].isdigit() or kept[-1].lower() in DANGLING
+    ):
         kept.pop()
     return " ".join(kept).rstrip(" ,;:") + "…"
 
@@ -355,14 +399,26 @@ def _fact_lines(
         by_kind.setdefault(fact.kind, []).append(fact)
     lines = []
     for kind in FACT_PRIORITY.get(audience.angle, FACT_PRIORITY["general"]):
-        facts = by_kind.get(kind, [])[: FACTS_PER_KIND.get(kind, 1)]
+        values = [f.text for f in by_kind.get(kind, [])[: FACTS_PER_KIND.get(kind, 1)]]
         if kind == "date":
-            facts += by_kind.get("time", [])[: FACTS_PER_KIND["time"]]
-        if not facts:
-            continue
-        label = FACT_LABELS[kind]
-        lines.append(f"{label} : {' ; '.join(fact.text for fact in facts)}")
+            values += _times(by_kind.get("time", []), prepared.time_ranges)
+        if values:
+            lines.append(f"{FACT_LABELS[kind]} : {' ; '.join(values)}")
     return "\n".join(lines)
+
+
+def _times(facts: list[Fact], ranges: tuple[tuple[str, str], ...]) -> list[str]:
+    """The first times, written as the page's ranges ("de 8 h à 17 h") where two of
+    them form one: a bare list of hours would not say which opens and which closes."""
+    texts = [fact.text for fact in facts]
+    values: list[str] = []
+    used: set[str] = set()
+    for start, end in ranges:
+        if start in texts and end in texts and start not in used and end not in used:
+            values.append(f"de {start} à {end}")
+            used.update({start, end})
+    values += [text for text in texts if text not in used]
+    return values[: FACTS_PER_KIND["time"]]
 
 
 def _comparable_url(url: str) -> str:
@@ -442,10 +498,17 @@ def _thread(blocks: list[str], style: NetworkStyle) -> list[str]:
     for block in blocks:
         if style.count(block) <= budget:
             pieces.append(block)
-        else:
-            pieces.extend(
-                split_thread(block, max_chars=budget, count=style.count, numbered=False)
-            )
+            continue
+        # Too long alone: its lines (fact lines stay whole), then a line's sentences.
+        for line in block.splitlines():
+            if style.count(line) <= budget:
+                pieces.append(line)
+            else:
+                pieces.extend(
+                    split_thread(
+                        line, max_chars=budget, count=style.count, numbered=False
+                    )
+                )
     parts: list[str] = []
     current = ""
     for piece in pieces:
