@@ -68,6 +68,12 @@ def access_publication(authority: Authority, publication_id: Any) -> Any:
     return _owned(Publication, authority, publication_id)
 
 
+def access_partner(authority: Authority, partner_id: Any) -> Any:
+    from parvis.studio.models import PartnerAccount
+
+    return _owned(PartnerAccount, authority, partner_id)
+
+
 def access_channel(authority: Authority, channel_id: Any) -> Any:
     from parvis.channels.models import Channel
 

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
 
 # Roles allowed to change the authority's settings, members and reference lists.
 MANAGE_ROLES = frozenset({Role.ADMIN})
+# Roles that write posts, and keep the studio's partner accounts.
+WRITE_ROLES = frozenset({Role.EDITOR, Role.VALIDATOR, Role.ADMIN})
 # Roles that see the audit log.
 AUDIT_ROLES = frozenset({Role.ADMIN, Role.VALIDATOR})
 ALL_ROLES = frozenset(Role)

@@ -272,7 +272,7 @@ def adapt(
         " ".join(f"#{tag}" for tag in hashtags),
     ]
     blocks = _plain(blocks, prepared)
-    blocks = [_with_partners(block, partners or {}) for block in blocks if block]
+    blocks = _with_partners([block for block in blocks if block], partners or {})
     parts = _fit(blocks, style)
     return GeneratedVariant(
         network=network,
@@ -457,12 +457,16 @@ def _hashtags(prepared: PreparedSource, style: NetworkStyle) -> list[str]:
     return unique[: style.max_hashtags]
 
 
-def _with_partners(block: str, partners: dict[str, str]) -> str:
-    """Name a partner by its account on this network, once."""
-    for name, handle in partners.items():
-        if name in block:
-            return block.replace(name, f"{name} ({handle})", 1)
-    return block
+def _with_partners(blocks: list[str], partners: dict[str, str]) -> list[str]:
+    """Name each partner by its account on this network, once in the message (at its
+    first mention); longer names first, so that a name inside another is not taken."""
+    result = list(blocks)
+    for name in sorted(partners, key=len, reverse=True):
+        for index, block in enumerate(result):
+            if name in block and f"{name} (" not in block:
+                result[index] = block.replace(name, f"{name} ({partners[name]})", 1)
+                break
+    return result
 
 
 # -- fitting ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parvis.sources.models import Article
+from parvis.studio.models import PartnerAccount
 from parvis.studio.networks import NETWORKS
 from parvis.territory.models import Audience
 from parvis.territory.vocabularies import Network
@@ -148,3 +149,47 @@ class VariantForm(forms.Form):
             return int(self.data.get("part_edited", ""))
         except ValueError:
             return None
+
+
+class PartnerAccountForm(forms.ModelForm):
+    """A partner's account on one network; the model checks the handle's form."""
+
+    class Meta:
+        model = PartnerAccount
+        fields = ["name", "network", "handle"]
+        labels = {
+            "name": _("Nom du partenaire"),
+            "network": _("Réseau"),
+            "handle": _("Compte à mentionner"),
+        }
+        help_texts = {
+            "handle": _(
+                "Commence par @. X, Instagram : @nom ; Mastodon : "
+                "@utilisateur@instance ; Bluesky : @nom.domaine ; Facebook, LinkedIn : "
+                "@ suivi du nom de la page."
+            ),
+        }
+
+    def __init__(self, *args: Any, authority: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_handle(self) -> str:
+        return self.cleaned_data["handle"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, network = data.get("name"), data.get("network")
+        if name and network:
+            duplicates = PartnerAccount.objects.filter(
+                authority=self.authority, network=network, name__iexact=name
+            ).exclude(pk=self.instance.pk)
+            if duplicates.exists():
+                self.add_error(
+                    "name",
+                    _("Ce partenaire a déjà un compte enregistré sur ce réseau."),
+                )
+        return data

@@ -1,9 +1,11 @@
 """Studio: editorial posts and their variants (one per channel and audience)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parvis.studio.handles import handle_error
 from parvis.territory.vocabularies import Network
 
 
@@ -94,3 +96,41 @@ class Variant(models.Model):
     @property
     def is_edited(self) -> bool:
         return bool(self.generated_parts) and self.parts != self.generated_parts
+
+
+class PartnerAccount(models.Model):
+    """A partner of the authority (tourist office, association, neighbouring
+    authority) and its account on one network: the engine names it by this account
+    when the partner's name appears in a post."""
+
+    authority = models.ForeignKey(
+        "territory.Authority", on_delete=models.CASCADE, related_name="partner_accounts"
+    )
+    name = models.CharField(
+        _("nom du partenaire"),
+        max_length=200,
+        help_text=_(
+            "Tel qu'il est écrit dans les articles, par exemple « Office de tourisme "
+            "de Saint-Malo »."
+        ),
+    )
+    network = models.CharField(_("réseau"), max_length=20, choices=Network.choices)
+    handle = models.CharField(_("compte"), max_length=120)
+
+    class Meta:
+        verbose_name = _("compte partenaire")
+        ordering = ["name", "network"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "network", "name"],
+                name="studio_partner_one_account_per_network",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_network_display()})"
+
+    def clean(self) -> None:
+        error = handle_error(self.network, self.handle)
+        if error:
+            raise ValidationError({"handle": error})

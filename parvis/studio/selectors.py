@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from parvis.studio.models import Post, Variant
+from parvis.studio.models import PartnerAccount, Post, Variant
 from parvis.studio.networks import NETWORKS, NetworkStyle, style_for
 
 
@@ -68,3 +68,20 @@ def variants_by_network(*, post: Post) -> list[NetworkGroup]:
             mine.sort(key=lambda v: (v.audience_id is not None, v.audience_id or 0))
             groups.append(NetworkGroup(network, style_for(network), mine))
     return groups
+
+
+def partners_of(*, authority: Any) -> QuerySet[PartnerAccount]:
+    return PartnerAccount.objects.filter(authority=authority)
+
+
+def partner_handles(*, authority: Any) -> dict[str, dict[str, str]]:
+    """{network: {partner name: handle}} for the engine. Longer names come first, so
+    that "Office de tourisme de Saint-Malo" is mentioned rather than a shorter partner
+    whose name it contains."""
+    handles: dict[str, dict[str, str]] = {}
+    partners = sorted(
+        partners_of(authority=authority), key=lambda partner: -len(partner.name)
+    )
+    for partner in partners:
+        handles.setdefault(partner.network, {})[partner.name] = partner.handle
+    return handles

@@ -1,6 +1,6 @@
 """Writes of the studio: a post and its variants (one per network and audience), edits,
-regenerations and rewritings by a language model. Every write is audited, in one
-transaction with the change."""
+regenerations and rewritings by a language model, and the partner accounts the variants
+mention. Every write is audited, in one transaction with the change."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from parvis.studio.audiences import AudienceProfile, default_profiles
 from parvis.studio.checks import check_variant
 from parvis.studio.engine import SourceText, adapt
-from parvis.studio.models import Post, Variant
+from parvis.studio.models import PartnerAccount, Post, Variant
 from parvis.studio.networks import NETWORKS
 from parvis.studio.rewrite import rewrite_variant
+from parvis.studio.selectors import partner_handles
 from parvis.system.services import audit_record
 from parvis.territory.models import Audience
+from parvis.territory.services import _delete_owned, _save_owned
 
 DEFAULT_AUDIENCE = "habitants"
 
@@ -110,11 +112,12 @@ def _post_create(
         **values,
     )
     source = source_of(post)
+    partners = partner_handles(authority=authority)
     variants = []
     for network in networks:
         for audience in audiences:
             variant = Variant(post=post, network=network, audience=audience)
-            _fill(variant, source, post)
+            _fill(variant, source, post, partners.get(network, {}))
             variants.append(variant)
     Variant.objects.bulk_create(variants)
     audit_record(
@@ -175,11 +178,12 @@ def variant_update(
 
 @transaction.atomic
 def variant_regenerate(*, variant: Variant, actor: Any) -> Variant:
-    """The engine writes the variant again from the post's source; the team's edits to
-    the text are replaced (the audit log keeps them)."""
+    """The engine writes the variant again from the post's source, with today's partner
+    accounts; the team's edits to the text are replaced (the audit log keeps them)."""
     post = variant.post
     before = list(variant.parts)
-    _fill(variant, source_of(post), post)
+    partners = partner_handles(authority=post.authority).get(variant.network, {})
+    _fill(variant, source_of(post), post, partners)
     variant.rewritten_by_model = False
     variant.save(
         update_fields=[
@@ -265,6 +269,32 @@ def _is_scheduled(variant: Variant) -> bool:
     return Publication.objects.filter(variant=variant, state__in=waiting).exists()
 
 
+@transaction.atomic
+def partner_save(
+    *,
+    authority: Any,
+    actor: Any,
+    values: dict[str, Any],
+    partner: PartnerAccount | None = None,
+) -> PartnerAccount:
+    """Create or change a partner's account; the handle is checked for its network
+    (ValidationError otherwise)."""
+    return _save_owned(
+        model=PartnerAccount,
+        authority=authority,
+        actor=actor,
+        instance=partner,
+        values=values,
+        label="Compte partenaire",
+    )
+
+
+@transaction.atomic
+def partner_delete(*, partner: PartnerAccount, actor: Any) -> None:
+    """Variants already written keep their mention; new ones no longer get it."""
+    _delete_owned(instance=partner, actor=actor, label="Compte partenaire")
+
+
 # -- shared with the views (reads without writes) ----------------------------------------
 def source_of(post: Post) -> SourceText:
     return SourceText(
@@ -309,12 +339,17 @@ def _checked_source(post: Post) -> str:
     )
 
 
-def _fill(variant: Variant, source: SourceText, post: Post) -> None:
+def _fill(
+    variant: Variant, source: SourceText, post: Post, partners: dict[str, str]
+) -> None:
+    """The engine's text for the variant; `partners` maps a partner's name to its
+    account on the variant's network."""
     generated = adapt(
         source,
         network=variant.network,
         audience=profile_of(variant),
         campaign_slug=post.campaign_slug,
+        partners=partners,
     )
     variant.parts = list(generated.parts)
     variant.generated_parts = list(generated.parts)

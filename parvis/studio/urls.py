@@ -1,6 +1,7 @@
 from django.urls import path
 
 from parvis.studio import views
+from parvis.territory import views as owned_views
 
 app_name = "studio"
 urlpatterns = [
@@ -26,5 +27,24 @@ urlpatterns = [
         "c/<slug:slug>/studio/variantes/<int:pk>/reecrire/",
         views.variant_rewrite,
         name="variant_rewrite",
+    ),
+    path("c/<slug:slug>/partenaires/", views.partner_list, name="partners"),
+    path(
+        "c/<slug:slug>/partenaires/nouveau/",
+        owned_views.owned_edit,
+        {"kind": "partner"},
+        name="partner_new",
+    ),
+    path(
+        "c/<slug:slug>/partenaires/<int:pk>/",
+        owned_views.owned_edit,
+        {"kind": "partner"},
+        name="partner_edit",
+    ),
+    path(
+        "c/<slug:slug>/partenaires/<int:pk>/supprimer/",
+        owned_views.owned_delete,
+        {"kind": "partner"},
+        name="partner_delete",
     ),
 ]

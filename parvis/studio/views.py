@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parvis.accounts.decorators import authority_view
-from parvis.accounts.roles import Role
+from parvis.accounts.roles import WRITE_ROLES
 from parvis.studio import services
 from parvis.studio.display import CHECKS, COUNTING, variant_view
 from parvis.studio.forms import PostCreateForm, VariantForm
@@ -19,13 +19,14 @@ from parvis.studio.models import Variant
 from parvis.studio.rewrite import RewriteFailed, rewrite_enabled
 from parvis.studio.selectors import (
     articles_to_adapt,
+    partners_of,
     post_of,
     posts_of,
     variant_of,
     variants_by_network,
 )
 
-WRITERS = frozenset({Role.EDITOR, Role.VALIDATOR, Role.ADMIN})
+WRITERS = WRITE_ROLES
 
 
 def _can_write(request: HttpRequest) -> bool:
@@ -215,3 +216,18 @@ def _back_to_editor(variant: Variant, done: str = "") -> HttpResponse:
     if done:
         url += f"?fait={done}&variante={variant.pk}"
     return redirect(f"{url}#variante-{variant.pk}")
+
+
+@authority_view()
+def partner_list(request: HttpRequest) -> HttpResponse:
+    """Every member sees the partner accounts; writers add and change them through the
+    shared OWNED views of the territory app."""
+    authority = request.authority  # type: ignore[attr-defined]
+    return render(
+        request,
+        "studio/partner_list.html",
+        {
+            "partners": partners_of(authority=authority),
+            "can_write": _can_write(request),
+        },
+    )

@@ -1,4 +1,7 @@
-"""Views of the territory app: create an authority from the reference, set it up."""
+"""Views of the territory app: create an authority from the reference, set it up.
+
+The edit and delete views of the authority's lists (OWNED) also serve the studio's
+partner accounts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +20,9 @@ from django_stubs_ext import StrOrPromise
 
 from parvis.accounts import access
 from parvis.accounts.decorators import authority_view
-from parvis.accounts.roles import MANAGE_ROLES
+from parvis.accounts.roles import MANAGE_ROLES, WRITE_ROLES
+from parvis.studio import services as studio_services
+from parvis.studio.forms import PartnerAccountForm
 from parvis.territory import services
 from parvis.territory.forms import (
     AudienceForm,
@@ -93,7 +98,8 @@ def authority_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Audiences, services and elections share one pattern: a list, a form, a delete.
+# Audiences, services, elections and partner accounts share one pattern: a list, a
+# form, a delete. Routes are named "<namespace of list_url>:<kind>_new|_edit|_delete".
 @dataclass(frozen=True)
 class OwnedSpec:
     form: Any  # a ModelForm class taking authority=
@@ -105,6 +111,8 @@ class OwnedSpec:
     title_edit: StrOrPromise
     saved: StrOrPromise
     deleted: StrOrPromise
+    # Roles that may create, change and delete; every member sees the list.
+    roles: frozenset[str] = MANAGE_ROLES
 
 
 OWNED = {
@@ -141,7 +149,27 @@ OWNED = {
         saved=gettext_lazy("Élection enregistrée."),
         deleted=gettext_lazy("Élection supprimée."),
     ),
+    "partner": OwnedSpec(
+        form=PartnerAccountForm,
+        access=access.access_partner,
+        save=studio_services.partner_save,
+        delete=studio_services.partner_delete,
+        list_url="studio:partners",
+        title_new=gettext_lazy("Nouveau compte partenaire"),
+        title_edit=gettext_lazy("Modifier le compte partenaire"),
+        saved=gettext_lazy("Compte partenaire enregistré."),
+        deleted=gettext_lazy("Compte partenaire supprimé."),
+        roles=WRITE_ROLES,
+    ),
 }
+
+
+def _owned_spec(request: HttpRequest, kind: str) -> OwnedSpec:
+    """The kind's spec, or 404 for a member whose role may not change it."""
+    spec = OWNED[kind]
+    if request.membership.role not in spec.roles:  # type: ignore[attr-defined]
+        raise Http404("No such page for this role")
+    return spec
 
 
 @authority_view()
@@ -174,9 +202,9 @@ def election_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@authority_view(roles=MANAGE_ROLES)
+@authority_view()
 def owned_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
-    spec = OWNED[kind]
+    spec = _owned_spec(request, kind)
     authority = request.authority  # type: ignore[attr-defined]
     instance = spec.access(authority, pk) if pk is not None else None
     form = spec.form(request.POST or None, instance=instance, authority=authority)
@@ -198,23 +226,28 @@ def owned_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
         else:
             messages.success(request, spec.saved)
             return redirect(spec.list_url, slug=authority.slug)
+    namespace = spec.list_url.partition(":")[0]
     return render(
         request,
         "territory/owned_form.html",
         {
             "form": form,
             "object": instance,
-            "kind": kind,
             "title": spec.title_edit if instance else spec.title_new,
             "cancel_url": reverse(spec.list_url, args=[authority.slug]),
+            "delete_url": (
+                reverse(f"{namespace}:{kind}_delete", args=[authority.slug, pk])
+                if instance
+                else ""
+            ),
         },
     )
 
 
-@authority_view(roles=MANAGE_ROLES)
+@authority_view()
 @require_POST
 def owned_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = OWNED[kind]
+    spec = _owned_spec(request, kind)
     authority = request.authority  # type: ignore[attr-defined]
     instance = spec.access(authority, pk)
     spec.delete(**{kind: instance, "actor": request.user})

@@ -104,7 +104,21 @@ def article_of(authority):
     return article
 
 
+def partner_of(authority):
+    from parvis.studio.models import PartnerAccount
+
+    partner, _ = PartnerAccount.objects.get_or_create(
+        authority=authority,
+        network="x",
+        name="Office de tourisme",
+        defaults={"handle": "@OfficeTourisme"},
+    )
+    return partner
+
+
 def object_for(name, authority, admin):
+    if name.startswith("studio:partner"):
+        return partner_of(authority)
     if name.startswith("sources:"):
         return article_of(authority) if "article" in name else source_of(authority)
     if name.startswith("studio:variant"):
@@ -184,9 +198,9 @@ def test_an_object_of_another_authority_is_404_under_ones_own(
         )
         assert client.get(url).status_code == (405 if post_only else 404), url
         assert client.post(url, {}).status_code == 404, url
-    assert (
-        other_authority.audiences.count() == 7
-    )  # nothing deleted through the wrong door
+    # Nothing deleted through the wrong door.
+    assert other_authority.audiences.count() == 7
+    assert other_authority.partner_accounts.count() == 1
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, commune):
