@@ -167,11 +167,18 @@ def invitation_accept(
     if invitation.accepted_at is not None:
         raise ValidationError(_("Cette invitation a déjà été acceptée."))
     if user is None:
-        user = User.objects.filter(email=invitation.email).first()
-        if user is None:
-            user = User.objects.create_user(
-                invitation.email, password, full_name=full_name.strip()
+        if User.objects.filter(email=invitation.email).exists():
+            # Never sign someone into an existing account from a link alone.
+            raise ValidationError(
+                _(
+                    "Un compte existe déjà pour %(email)s : connectez-vous, puis "
+                    "rouvrez le lien de l'invitation."
+                )
+                % {"email": invitation.email}
             )
+        user = User.objects.create_user(
+            invitation.email, password, full_name=full_name.strip()
+        )
     elif user.email.lower() != invitation.email:
         raise ValidationError(
             _(

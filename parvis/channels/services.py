@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.db import transaction
@@ -19,6 +20,7 @@ from parvis.connectors.base import (
     RateLimitState,
 )
 from parvis.connectors.registry import connector_class
+from parvis.connectors.safety import safe_http_url, user_address_client
 from parvis.system.services import audit_record
 
 EXPIRING_WITHIN = dt.timedelta(days=7)
@@ -54,12 +56,19 @@ def channel_credentials(channel: Channel) -> Credentials:
 
 
 def channel_connector(channel: Channel, http: httpx.Client | None = None) -> Connector:
+    """The connector of a channel. Without a client, one that refuses private
+    addresses: instances and PDS addresses come from users or from their servers."""
+    from parvis.channels.connect import app_client
+
     kwargs: dict[str, Any] = {}
     if channel.network == "instagram":
         # Instagram fetches the image itself, from a public address.
         kwargs["media_url_for"] = public_media_url
+    if channel.network in {"x", "linkedin"}:
+        # Their tokens are refreshed with the installation's registered application.
+        kwargs["oauth_client"] = app_client(channel.network)
     return connector_class(channel.network)(
-        channel_credentials(channel), http=http, **kwargs
+        channel_credentials(channel), http=http or user_address_client(), **kwargs
     )
 
 
@@ -110,15 +119,21 @@ def channel_connect(
         account_id=credentials.account_id or account.account_id,
         extra=extra,
     )
+    # Mastodon account ids are only unique on their instance.
+    row_account_id = account.account_id
+    if network == "mastodon" and credentials.base_url:
+        row_account_id = (
+            f"{account.account_id}@{urlsplit(credentials.base_url).hostname}"
+        )
     channel, created = Channel.objects.select_for_update().get_or_create(
         authority=authority,
         network=network,
-        account_id=account.account_id,
+        account_id=row_account_id,
         defaults={"credentials_encrypted": ""},
     )
     channel.handle = account.handle
     channel.display_name = account.display_name
-    channel.url = account.url
+    channel.url = safe_http_url(account.url)
     channel.base_url = credentials.base_url
     channel.max_chars = account.max_chars
     channel.credentials_encrypted = encrypt_json(credentials_to_dict(credentials))

@@ -148,6 +148,8 @@ class Connector:
     # (Mastodon's Idempotency-Key header, Bluesky's record key): retrying is then safe
     # even when the outcome of the first call is unknown.
     honours_idempotency_key: ClassVar[bool] = False
+    # How long the network remembers the key (None: for ever, e.g. Bluesky record keys).
+    idempotency_window: ClassVar[dt.timedelta | None] = None
     # The image formats the network takes (empty: any), and the French sentence that
     # refuses a draft holding another one.
     image_types: ClassVar[frozenset[str]] = frozenset()

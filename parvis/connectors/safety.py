@@ -57,3 +57,13 @@ def user_address_client(**kwargs: Any) -> httpx.Client:
         follow_redirects=False,
         **kwargs,
     )
+
+
+def safe_http_url(url: str | None) -> str:
+    """`url` if it is an http(s) address, else "": addresses that networks return end
+    up in links, where a javascript: address would run in the user's session."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    return url if urlsplit(url.strip()).scheme in {"http", "https"} else ""

@@ -46,7 +46,7 @@ from parvis.connectors.errors import (
     RateLimited,
     Unavailable,
 )
-from parvis.connectors.safety import user_address_client
+from parvis.connectors.safety import safe_http_url, user_address_client
 from parvis.publishing.messages import french_explanation
 from parvis.publishing.models import Attempt, Publication, PublicationState
 from parvis.system.models import Heartbeat
@@ -57,7 +57,14 @@ MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 3600
 REQUEUE_AFTER = dt.timedelta(seconds=90)
-WORKER_SILENT_AFTER = dt.timedelta(seconds=20)
+# Well above the heartbeat interval (5 s) plus a write waiting on a busy database.
+WORKER_SILENT_AFTER = dt.timedelta(seconds=60)
+# Reconciliation: a send is settled server-side after this; an unknown outcome older
+# than GIVE_UP is failed and the team asked to look at the account.
+SETTLE_AFTER = dt.timedelta(seconds=60)
+UNKNOWN_GIVE_UP = dt.timedelta(hours=24)
+# A post found on the account may be ours only if it is not older than our first send.
+CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 PUBLISHING_STALE_AFTER = dt.timedelta(minutes=15)
 RECONCILE_AGAIN_AFTER = dt.timedelta(seconds=60)
 DISPATCH_BATCH = 1000
@@ -120,12 +127,24 @@ def _mime_type(name: str | None) -> str:
     )
 
 
-def _set_state(publication: Publication, state: str, **fields: Any) -> None:
+def _set_state(
+    publication: Publication, state: str, *, expected: str, **fields: Any
+) -> bool:
+    """Move `publication` to `state` only if it is still `expected` (and, after a
+    claim, still this claim): a late answer never overwrites what happened since (the
+    dispatcher may have judged the worker dead and another one taken over)."""
     now = timezone.now()
     fields = {"state": state, "state_changed_at": now, **fields}
+    query = Publication.objects.filter(pk=publication.pk, state=expected)
+    if expected == State.PUBLISHING:
+        query = query.filter(
+            attempts=publication.attempts, claimed_by=publication.claimed_by
+        )
+    if not query.update(**fields):
+        return False
     for name, value in fields.items():
         setattr(publication, name, value)
-    publication.save(update_fields=list(fields))
+    return True
 
 
 # -- dispatch (scheduler) ---------------------------------------------------------------
@@ -251,10 +270,11 @@ def publication_claim(*, publication_id: int, worker: str) -> Publication | None
     now = timezone.now()
     with transaction.atomic():
         claimed = Publication.objects.filter(
-            pk=publication_id, state__in=[State.QUEUED, State.PENDING]
+            pk=publication_id, state=State.QUEUED
         ).update(
             state=State.PUBLISHING,
             state_changed_at=now,
+            sent_at=now,
             attempts=F("attempts") + 1,
             claimed_by=worker,
         )
@@ -282,8 +302,16 @@ def publication_publish(*, publication_id: int, worker: str) -> str:
             error=AuthExpired("channel needs reconnecting"),
             message=french_explanation(AuthExpired(""), channel=channel),
         )
+    if publication.attempts > MAX_ATTEMPTS:
+        return _fail(
+            publication,
+            started=started,
+            error=Unavailable("too many attempts"),
+            message=f"Abandon après {MAX_ATTEMPTS} essais.",
+        )
+    connector = connector_for(channel)
     try:
-        with connector_for(channel) as connector:
+        with connector:
             result = connector.publish(draft_for(publication))
     except ConnectorError as error:
         channel_note_rate_limit(
@@ -291,7 +319,18 @@ def publication_publish(*, publication_id: int, worker: str) -> str:
             state=connector.last_rate_limit,
             retry_after=error.retry_after if isinstance(error, RateLimited) else None,
         )
-        return _after_error(publication, error=error, started=started)
+        return _after_error(
+            publication,
+            error=error,
+            started=started,
+            resumable=connector.honours_idempotency_key,
+        )
+    except Exception as exc:  # a bug or unreadable data must not strand the row
+        logger.exception("publication %s: unexpected error", publication.pk)
+        unexpected = Unavailable(
+            f"unexpected {type(exc).__name__}: {exc}", maybe_sent=True
+        )
+        return _after_error(publication, error=unexpected, started=started)
     channel_note_rate_limit(channel=channel, state=connector.last_rate_limit)
     _published(publication, result=result, started=started)
     return State.PUBLISHED
@@ -304,19 +343,35 @@ def _published(
     started: dt.datetime,
     outcome: str = Attempt.Outcome.PUBLISHED,
     kind: str = "publish",
+    expected: str = State.PUBLISHING,
 ) -> None:
+    fields = {
+        "remote_id": result.remote_id,
+        "remote_url": safe_http_url(result.url),
+        "published_parts": [
+            {"remote_id": part.remote_id, "url": safe_http_url(part.url)}
+            for part in result.parts
+        ],
+        "published_at": timezone.now(),
+        "error_message": "",
+    }
     with transaction.atomic():
-        _set_state(
-            publication,
-            State.PUBLISHED,
-            remote_id=result.remote_id,
-            remote_url=result.url,
-            published_parts=[
-                {"remote_id": part.remote_id, "url": part.url} for part in result.parts
-            ],
-            published_at=timezone.now(),
-            error_message="",
-        )
+        applied = _set_state(publication, State.PUBLISHED, expected=expected, **fields)
+        if not applied and kind == "publish":
+            # Our claim was taken away (worker judged dead) but the post went out:
+            # record it unless someone else has already sent it again.
+            for state in (State.UNKNOWN, State.PENDING, State.QUEUED):
+                if _set_state(publication, State.PUBLISHED, expected=state, **fields):
+                    applied = True
+                    break
+        if not applied:
+            logger.warning(
+                "publication %s: published by a claim that was lost; check the "
+                "account for a duplicate (remote id %s)",
+                publication.pk,
+                result.remote_id,
+            )
+            return
         _log(publication, kind=kind, started=started, outcome=outcome)
 
 
@@ -325,12 +380,14 @@ def _defer(
 ) -> None:
     """Back to pending without spending an attempt: the network asked us to wait."""
     with transaction.atomic():
-        _set_state(
+        if not _set_state(
             publication,
             State.PENDING,
+            expected=State.PUBLISHING,
             next_attempt_at=until,
             attempts=max(0, publication.attempts - 1),
-        )
+        ):
+            return
         _log(
             publication,
             started=started,
@@ -340,8 +397,14 @@ def _defer(
 
 
 def _after_error(
-    publication: Publication, *, error: ConnectorError, started: dt.datetime
+    publication: Publication,
+    *,
+    error: ConnectorError,
+    started: dt.datetime,
+    resumable: bool = False,
 ) -> str:
+    """`resumable`: the network refuses a second copy of what was already sent (its
+    idempotency key or record keys), so a half-published thread can simply be retried."""
     channel = publication.channel
     published_parts = error.published_parts
     message = french_explanation(error, channel=channel)
@@ -354,7 +417,13 @@ def _after_error(
     )
     if isinstance(error, Unavailable) and error.maybe_sent and not published_parts:
         with transaction.atomic():
-            _set_state(publication, State.UNKNOWN, next_attempt_at=timezone.now())
+            if not _set_state(
+                publication,
+                State.UNKNOWN,
+                expected=State.PUBLISHING,
+                next_attempt_at=timezone.now() + SETTLE_AFTER,
+            ):
+                return "lost-claim"
             _log(
                 publication,
                 started=started,
@@ -363,18 +432,25 @@ def _after_error(
                 message=message,
             )
         return State.UNKNOWN
+    if isinstance(error, RateLimited) and (resumable or not published_parts):
+        # The network asked us to wait: not a failure, no attempt spent.
+        until = timezone.now() + dt.timedelta(seconds=error.retry_after or 60)
+        _defer(publication, until=until, started=started)
+        return State.PENDING
     if isinstance(error, AuthExpired):
         channel_mark_reconnect(channel=channel, reason=error.message)
-    retryable = not error.permanent and not published_parts
+    retryable = not error.permanent and (resumable or not published_parts)
     if retryable and publication.attempts < MAX_ATTEMPTS:
         wait = error.retry_after or backoff_seconds(publication.attempts)
         with transaction.atomic():
-            _set_state(
+            if not _set_state(
                 publication,
                 State.PENDING,
+                expected=State.PUBLISHING,
                 next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
                 error_message=message,
-            )
+            ):
+                return "lost-claim"
             _log(
                 publication,
                 started=started,
@@ -406,19 +482,22 @@ def _fail(
     error: ConnectorError,
     message: str,
     published_parts: tuple[Any, ...] = (),
+    expected: str = State.PUBLISHING,
 ) -> str:
     from parvis.publishing.services import notify_failure
 
     with transaction.atomic():
-        _set_state(
+        if not _set_state(
             publication,
             State.FAILED,
+            expected=expected,
             error_message=message,
             published_parts=[
-                {"remote_id": part.remote_id, "url": part.url}
+                {"remote_id": part.remote_id, "url": safe_http_url(part.url)}
                 for part in published_parts
             ],
-        )
+        ):
+            return "lost-claim"
         _log(
             publication,
             started=started,
@@ -453,7 +532,13 @@ def _log(
 
 # -- reconcile (worker) -----------------------------------------------------------------
 def publication_reconcile(*, publication_id: int) -> str:
-    """Decide an unknown outcome by reading the account's recent posts."""
+    """Decide an unknown outcome by reading the account's recent posts.
+
+    Found (and not older than our first send): published. Not found: a new send is
+    allowed only once the first one is settled on the network's side (SETTLE_AFTER),
+    and then, where the network refuses a second copy with our key within its window,
+    at once; elsewhere after a second look at least RECONCILE_AGAIN_AFTER later. After
+    UNKNOWN_GIVE_UP the publication fails and the team is asked to check the account."""
     publication = (
         Publication.objects.select_related("channel", "channel__authority", "variant")
         .filter(pk=publication_id, state=State.UNKNOWN)
@@ -462,22 +547,20 @@ def publication_reconcile(*, publication_id: int) -> str:
     if publication is None:
         return "skipped"
     started = timezone.now()
-    draft = draft_for(publication)
+    sent_at = publication.sent_at or publication.state_changed_at
+    age = started - sent_at
+    connector = connector_for(publication.channel)
     try:
-        with connector_for(publication.channel) as connector:
-            found = connector.find_published(draft)
-    except ConnectorError as error:
-        # Still unknown; the dispatcher will ask again after RECONCILE_AGAIN_AFTER.
-        _log(
-            publication,
-            kind="reconcile",
-            started=started,
-            outcome=Attempt.Outcome.UNKNOWN,
-            error=error,
-            message=french_explanation(error, channel=publication.channel),
-        )
-        return State.UNKNOWN
-    if found is not None:
+        with connector:
+            found = connector.find_published(draft_for(publication))
+    except Exception as exc:  # still unknown; asked again after RECONCILE_AGAIN_AFTER
+        error = exc if isinstance(exc, ConnectorError) else Unavailable(repr(exc))
+        if not isinstance(exc, ConnectorError):
+            logger.exception("publication %s: reconcile failed", publication.pk)
+        return _still_unknown(publication, started=started, age=age, error=error)
+    if found is not None and (
+        found.created_at is None or found.created_at >= sent_at - CLOCK_TOLERANCE
+    ):
         from parvis.connectors.base import PublishedPart
 
         result = PublishResult(parts=(PublishedPart(found.remote_id, found.url),))
@@ -487,22 +570,34 @@ def publication_reconcile(*, publication_id: int) -> str:
             started=started,
             outcome=Attempt.Outcome.FOUND,
             kind="reconcile",
+            expected=State.UNKNOWN,
         )
         return State.PUBLISHED
-    earlier_misses = publication.attempt_log.filter(
-        kind="reconcile", outcome=Attempt.Outcome.NOT_FOUND
-    ).count()
-    # Not on the account. Retry at once where the network would refuse a duplicate;
-    # elsewhere look twice (a minute apart) before concluding it was never posted.
-    settled = connector.honours_idempotency_key or earlier_misses >= 1
-    with transaction.atomic():
-        moved = Publication.objects.filter(pk=publication.pk, state=State.UNKNOWN)
-        if settled:
-            moved.update(
-                state=State.PENDING,
-                state_changed_at=timezone.now(),
-                next_attempt_at=timezone.now(),
+    window = connector.idempotency_window
+    if connector.honours_idempotency_key and (window is None or age < window):
+        settled = age >= SETTLE_AFTER
+    else:
+        previous_miss = (
+            publication.attempt_log.filter(
+                kind="reconcile", outcome=Attempt.Outcome.NOT_FOUND
             )
+            .order_by("-finished_at")
+            .first()
+        )
+        settled = (
+            age >= SETTLE_AFTER
+            and previous_miss is not None
+            and previous_miss.finished_at is not None
+            and previous_miss.finished_at <= started - RECONCILE_AGAIN_AFTER
+        )
+    with transaction.atomic():
+        if settled and not _set_state(
+            publication,
+            State.PENDING,
+            expected=State.UNKNOWN,
+            next_attempt_at=timezone.now(),
+        ):
+            return "skipped"
         _log(
             publication,
             kind="reconcile",
@@ -512,4 +607,37 @@ def publication_reconcile(*, publication_id: int) -> str:
             if settled
             else "Publication absente du compte : nouvelle vérification dans une minute.",
         )
-    return State.PENDING if settled else State.UNKNOWN
+    if not settled:
+        return _still_unknown(publication, started=started, age=age, error=None)
+    return State.PENDING
+
+
+def _still_unknown(
+    publication: Publication,
+    *,
+    started: dt.datetime,
+    age: dt.timedelta,
+    error: ConnectorError | None,
+) -> str:
+    """Leave it unknown for the next look, or give up after UNKNOWN_GIVE_UP."""
+    if age >= UNKNOWN_GIVE_UP:
+        return _fail(
+            publication,
+            started=started,
+            error=error or Unavailable("outcome still unknown"),
+            message=(
+                "Parvis n'a pas pu vérifier en 24 heures si la publication est parue : "
+                "regardez le compte sur le réseau, puis relancez-la si elle n'y est pas."
+            ),
+            expected=State.UNKNOWN,
+        )
+    if error is not None:
+        _log(
+            publication,
+            kind="reconcile",
+            started=started,
+            outcome=Attempt.Outcome.UNKNOWN,
+            error=error,
+            message=french_explanation(error, channel=publication.channel),
+        )
+    return State.UNKNOWN

@@ -39,6 +39,7 @@ class Publication(models.Model):
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     attempts = models.PositiveIntegerField(default=0)
     claimed_by = models.CharField(max_length=120, blank=True)  # worker process
+    sent_at = models.DateTimeField(null=True, blank=True)  # last claim, before sending
     next_attempt_at = models.DateTimeField()
     state_changed_at = models.DateTimeField()
     remote_id = models.CharField(max_length=300, blank=True)

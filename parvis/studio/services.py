@@ -141,6 +141,7 @@ def variant_update(
 ) -> Variant:
     """The team's text for a variant: empty parts are dropped, checks recomputed. A
     language model's proposal saved this way counts as reviewed."""
+    _ensure_not_in_flight(variant)
     parts = [part.strip() for part in parts if part.strip()]
     if not parts:
         raise ValidationError(_("Le message est vide : écrivez au moins une partie."))
@@ -180,6 +181,7 @@ def variant_update(
 def variant_regenerate(*, variant: Variant, actor: Any) -> Variant:
     """The engine writes the variant again from the post's source, with today's partner
     accounts; the team's edits to the text are replaced (the audit log keeps them)."""
+    _ensure_not_in_flight(variant)
     post = variant.post
     before = list(variant.parts)
     partners = partner_handles(authority=post.authority).get(variant.network, {})
@@ -253,6 +255,25 @@ def variant_rewrite(
             changes={"parts": [before, parts], "rewritten_by_model": [False, True]},
         )
     return variant
+
+
+def _ensure_not_in_flight(variant: Variant) -> None:
+    """While a publication of the variant is being sent or checked on the network, its
+    text must stay what was sent (reconciliation compares with it)."""
+    from parvis.publishing.models import PublicationState
+
+    in_flight = [
+        PublicationState.QUEUED,
+        PublicationState.PUBLISHING,
+        PublicationState.UNKNOWN,
+    ]
+    if variant.publications.filter(state__in=in_flight).exists():
+        raise ValidationError(
+            _(
+                "Cette variante est en cours de publication : attendez le résultat "
+                "avant de la modifier."
+            )
+        )
 
 
 def _is_scheduled(variant: Variant) -> bool:

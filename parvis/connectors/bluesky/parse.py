@@ -19,6 +19,8 @@ from PIL import Image, UnidentifiedImageError
 
 from parvis.connectors import text as textlib
 from parvis.connectors.base import Credentials, RateLimitState, RemotePost
+from parvis.connectors.errors import Rejected
+from parvis.connectors.oauth import public_https_base_url
 
 POST = "app.bsky.feed.post"
 MAX_TEXT_BYTES = 3000  # app.bsky.feed.post text: maxLength 3000, maxGraphemes 300
@@ -234,10 +236,13 @@ def pds_endpoint(did_doc: Any) -> str:
     for service in did_doc.get("service") or []:
         if str(service.get("id", "")).endswith("#atproto_pds"):
             endpoint = service.get("serviceEndpoint")
-            if isinstance(endpoint, str) and endpoint.startswith(
-                ("https://", "http://")
-            ):
-                return endpoint.rstrip("/")
+            if isinstance(endpoint, str):
+                # The server names it: only a public https host is taken, else the
+                # address the user typed is kept.
+                try:
+                    return public_https_base_url(endpoint.rstrip("/"), what="PDS")
+                except Rejected:
+                    return ""
     return ""
 
 

@@ -7,6 +7,7 @@ channel keeps `max_characters` and `characters_reserved_per_url` in
 """
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from time import sleep
 from typing import Any
@@ -46,6 +47,9 @@ class MastodonConnector(Connector):
     # Mastodon keeps an Idempotency-Key for one hour per account: a retry with the same
     # key returns the first status instead of posting again.
     honours_idempotency_key = True
+    # The key is stored for one hour, and only once the first request is done: the
+    # engine retries on it only after SETTLE_AFTER and well within the hour.
+    idempotency_window = dt.timedelta(minutes=50)
     capabilities = frozenset(
         {
             Capability.PUBLISH_TEXT,

@@ -16,6 +16,7 @@ from parvis.publishing.engine import (
 )
 from parvis.publishing.models import Attempt, Publication, PublicationState
 from parvis.publishing.services import publication_retry, publication_schedule
+from parvis.publishing.tests.conftest import FakeConnector
 from parvis.studio.models import Variant
 from parvis.system.models import Heartbeat, Notification
 
@@ -38,6 +39,13 @@ def run_once(publication, worker="host:1"):
 def refreshed(publication):
     publication.refresh_from_db()
     return publication
+
+
+def settle(publication, *, ago=dt.timedelta(minutes=2)):
+    """As if the first send happened `ago`, and the next look is due."""
+    Publication.objects.filter(pk=publication.pk).update(
+        sent_at=timezone.now() - ago, next_attempt_at=timezone.now()
+    )
 
 
 def test_a_due_publication_is_published_once_with_its_idempotency_key(
@@ -173,28 +181,131 @@ def test_a_timeout_after_sending_is_reconciled_not_retried_blindly(
     account.script = ["sent-then-timeout"]
     assert run_once(publication) == State.UNKNOWN
     assert len(account.posts) == 1
-    counts = publications_dispatch()
-    assert counts["reconcile"] == 1
+    assert publications_dispatch()["reconcile"] == 0  # the send settles first
+    settle(publication)
+    assert publications_dispatch()["reconcile"] == 1
     assert publication_reconcile(publication_id=publication.pk) == State.PUBLISHED
     publication = refreshed(publication)
     assert publication.remote_id == "1"
     assert len(account.calls) == 1 and len(account.posts) == 1
 
 
-def test_an_unknown_outcome_absent_twice_is_published_again_once(publication, account):
+def test_an_unknown_outcome_absent_twice_a_minute_apart_is_published_again_once(
+    publication, account
+):
     account.script = [Unavailable("read timeout", maybe_sent=True)]
     run_once(publication)
+    settle(publication)
     assert publication_reconcile(publication_id=publication.pk) == State.UNKNOWN
+    # A second look right away proves nothing (a backlog can run two looks in a row).
+    assert publication_reconcile(publication_id=publication.pk) == State.UNKNOWN
+    Attempt.objects.filter(publication=publication).update(
+        finished_at=timezone.now() - dt.timedelta(minutes=2)
+    )
     assert publication_reconcile(publication_id=publication.pk) == State.PENDING
     assert run_once(publication) == State.PUBLISHED
     assert len(account.posts) == 1
 
 
-def test_an_idempotent_network_is_retried_after_one_absent_check(publication, account):
+def test_an_idempotent_network_is_retried_after_one_absent_check_once_settled(
+    publication, account
+):
     account.idempotent = True
     account.script = [Unavailable("read timeout", maybe_sent=True)]
     run_once(publication)
+    assert publication_reconcile(publication_id=publication.pk) == State.UNKNOWN
+    settle(publication)
     assert publication_reconcile(publication_id=publication.pk) == State.PENDING
+
+
+def test_a_post_older_than_our_send_is_not_taken_for_ours(publication, account):
+    from parvis.connectors.base import RemotePost
+
+    account.posts.append(
+        RemotePost(
+            "9",
+            publication.variant.parts[0],
+            timezone.now() - dt.timedelta(days=7),
+            "https://social.example/@ville/9",
+        )
+    )
+    account.script = [Unavailable("connection reset", maybe_sent=True)]
+    run_once(publication)
+    settle(publication)
+    assert publication_reconcile(publication_id=publication.pk) == State.UNKNOWN
+    assert refreshed(publication).remote_id == ""
+
+
+def test_an_outcome_unknown_for_a_day_fails_and_asks_to_check_the_account(
+    publication, account
+):
+    account.script = [Unavailable("read timeout", maybe_sent=True)]
+    run_once(publication)
+    settle(publication, ago=dt.timedelta(hours=25))
+    assert publication_reconcile(publication_id=publication.pk) == State.FAILED
+    assert "regardez le compte" in refreshed(publication).error_message
+
+
+def test_a_late_success_after_the_claim_was_taken_away_is_recorded_not_repeated(
+    publication, account, channel
+):
+    publications_dispatch()
+    claimed = engine.publication_claim(publication_id=publication.pk, worker="host:1")
+    # The dispatcher judged host:1 dead meanwhile.
+    Publication.objects.filter(pk=publication.pk).update(state=State.UNKNOWN)
+    from parvis.connectors.base import PublishedPart, PublishResult
+
+    result = PublishResult((PublishedPart("77", "https://social.example/@ville/77"),))
+    engine._published(claimed, result=result, started=timezone.now())
+    publication = refreshed(publication)
+    assert publication.state == State.PUBLISHED and publication.remote_id == "77"
+
+
+def test_a_late_error_after_the_claim_was_taken_away_changes_nothing(
+    publication, account
+):
+    publications_dispatch()
+    claimed = engine.publication_claim(publication_id=publication.pk, worker="host:1")
+    Publication.objects.filter(pk=publication.pk).update(state=State.QUEUED)
+    engine._after_error(claimed, error=Rejected("late"), started=timezone.now())
+    assert refreshed(publication).state == State.QUEUED
+
+
+def test_an_unexpected_exception_leaves_an_unknown_outcome_not_a_stuck_row(
+    publication, monkeypatch
+):
+    class Broken(FakeConnector):
+        def publish(self, draft):
+            raise ValueError("2xx body was not JSON")
+
+    from parvis.publishing.tests.conftest import FakeAccount
+
+    monkeypatch.setattr(
+        "parvis.publishing.engine.connector_for", lambda c: Broken(FakeAccount())
+    )
+    assert run_once(publication) == State.UNKNOWN
+
+
+def test_rate_limits_never_use_up_attempts(publication, account):
+    account.script = [RateLimited("slow down", retry_after=1)] * (MAX_ATTEMPTS + 2)
+    for _ in range(MAX_ATTEMPTS + 2):
+        Publication.objects.filter(pk=publication.pk).update(
+            next_attempt_at=timezone.now()
+        )
+        Channel.objects.update(rate_limited_until=None)
+        run_once(publication)
+    publication = refreshed(publication)
+    assert publication.state == State.PENDING and publication.attempts == 0
+
+
+def test_only_a_queued_publication_can_be_claimed(variant, channel, editor, account):
+    later = publication_schedule(
+        variant=variant,
+        channel=channel,
+        scheduled_at=timezone.now() + dt.timedelta(days=3),
+        actor=editor,
+    )
+    assert engine.publication_claim(publication_id=later.pk, worker="w") is None
 
 
 def test_a_worker_that_died_mid_call_leaves_an_unknown_then_reconciled_publication(
@@ -281,7 +392,7 @@ def test_a_rate_limit_in_a_batch_puts_the_rest_back_without_spending_attempts(
     publications_dispatch()
     assert channel_publish_queued(channel_id=channel.pk, worker="w") == 0
     states = sorted(Publication.objects.values_list("state", "attempts"))
-    assert states == [("pending", 0), ("pending", 1)]
+    assert states == [("pending", 0), ("pending", 0)]
 
 
 def test_a_thread_stops_at_the_failing_part_and_says_which(
