@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "parvis.accounts",
     "parvis.channels",
     "parvis.studio",
+    "parvis.planning",
     "parvis.publishing",
     "parvis.sources",
 ]

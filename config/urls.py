@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.publishing.urls")),
     path("", include("parvis.channels.urls")),
     path("", include("parvis.studio.urls")),
+    path("", include("parvis.planning.urls")),
     path("", include("parvis.sources.urls")),
 ]
 

@@ -10,7 +10,14 @@ from parvis.territory.vocabularies import Network
 
 
 class PostState(models.TextChoices):
+    """The approval circuit (parvis/planning/services.py moves a post along it)."""
+
     DRAFT = "draft", _("Brouillon")
+    IN_REVIEW = "in_review", _("En relecture")
+    APPROVED = "approved", _("Approuvée")
+    SCHEDULED = "scheduled", _("Programmée")
+    PUBLISHED = "published", _("Publiée")
+    FAILED = "failed", _("Échec de publication")
 
 
 class Post(models.Model):
@@ -25,6 +32,9 @@ class Post(models.Model):
     state = models.CharField(
         _("état"), max_length=20, choices=PostState.choices, default=PostState.DRAFT
     )
+    # Levels of the approval circuit passed in the current review (0 until the first
+    # approval; back to 0 on submission, rejection or an edit).
+    approval_level = models.PositiveSmallIntegerField(_("niveaux approuvés"), default=0)
     article = models.ForeignKey(
         "sources.Article",
         on_delete=models.SET_NULL,

@@ -174,6 +174,8 @@ def variant_update(
         target=variant,
         changes=changes,
     )
+    if changes:
+        _after_text_change(variant, actor)
     return variant
 
 
@@ -206,6 +208,8 @@ def variant_regenerate(*, variant: Variant, actor: Any) -> Variant:
         target=variant,
         changes={"parts": [before, variant.parts]} if before != variant.parts else {},
     )
+    if before != variant.parts:
+        _after_text_change(variant, actor)
     return variant
 
 
@@ -254,7 +258,16 @@ def variant_rewrite(
             target=variant,
             changes={"parts": [before, parts], "rewritten_by_model": [False, True]},
         )
+        _after_text_change(variant, actor)
     return variant
+
+
+def _after_text_change(variant: Variant, actor: Any) -> None:
+    """A changed text is not the text that was approved: the post goes back to
+    review (planning decides whether it was approved at all)."""
+    from parvis.planning.services import post_reopen_after_edit
+
+    post_reopen_after_edit(post=variant.post, actor=actor)
 
 
 def _ensure_not_in_flight(variant: Variant) -> None:

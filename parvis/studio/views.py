@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from parvis.accounts.decorators import authority_view
 from parvis.accounts.roles import WRITE_ROLES
+from parvis.planning.selectors import workflow_for
 from parvis.studio import services
 from parvis.studio.display import CHECKS, COUNTING, variant_view
 from parvis.studio.forms import PostCreateForm, VariantForm
@@ -116,6 +117,10 @@ def post_editor(request: HttpRequest, pk: int) -> HttpResponse:
         "studio/post_editor.html",
         {
             "post": post,
+            "workflow": workflow_for(
+                post=post,
+                role=request.membership.role,  # type: ignore[attr-defined]
+            ),
             "groups": groups,
             "can_write": _can_write(request),
             "rewrite_enabled": rewrite_enabled(),

@@ -123,7 +123,7 @@ def object_for(name, authority, admin):
         return article_of(authority) if "article" in name else source_of(authority)
     if name.startswith("studio:variant"):
         return studio_post_of(authority).variants.get()
-    if name.startswith("studio:"):
+    if name.startswith(("studio:", "planning:")):
         return studio_post_of(authority)
     if name.startswith("publishing:"):
         return publication_of(authority, admin)
