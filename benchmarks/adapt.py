@@ -40,8 +40,8 @@ def main() -> None:
     django.setup()
     from parvis.sources.extract import extract_article
     from parvis.studio.audiences import default_profiles
-    from parvis.studio.checks import check_variant
-    from parvis.studio.engine import SourceText, adapt, prepare_source
+    from parvis.studio.checks import check_against_source
+    from parvis.studio.engine import SourceText, adapt
 
     manifest = json.loads((FIXTURES / "manifest.json").read_text())
     bases = []
@@ -72,20 +72,15 @@ def main() -> None:
         started = time.perf_counter()
         variants = 0
         for article in articles:
-            prepared = prepare_source(article)
-            body = f"{article.lead}\n{article.text}"
             for network in NETWORKS:
                 for slug in AUDIENCES:
                     variant = adapt(article, network=network, audience=profiles[slug])
-                    checks = check_variant(
+                    checks = check_against_source(
                         variant.parts,
+                        source=article,
                         network=network,
-                        source_text=body,
-                        source_title=prepared.headline,
                         audience=profiles[slug],
                         image_alt=variant.image_alt,
-                        has_image=bool(article.image_url),
-                        source_url=article.url,
                     )
                     checked += all(c.ok for c in checks.values())
                     variants += 1

@@ -87,6 +87,32 @@ def check_variant(
     }
 
 
+def check_against_source(
+    parts: list[str],
+    *,
+    source: Any,
+    network: str,
+    audience: Any,
+    image_alt: str,
+    has_image: bool | None = None,
+) -> dict[str, CheckResult]:
+    """`check_variant` for a variant written from `source` (a studio SourceText): its
+    lead and text are the body, its title and address count for facts only."""
+    from parvis.studio.engine import prepare_source
+
+    body = "\n\n".join(part for part in (source.lead, source.text) if part)
+    return check_variant(
+        parts,
+        network=network,
+        source_text=body,
+        source_title=prepare_source(source).headline,
+        source_url=source.url,
+        audience=audience,
+        image_alt=image_alt,
+        has_image=bool(source.image_url) if has_image is None else has_image,
+    )
+
+
 def check_fits(
     parts: list[str], *, network: str, image_alt: str, has_image: bool
 ) -> CheckResult:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parvis.studio.audiences import AudienceProfile, default_profiles
-from parvis.studio.checks import check_variant
+from parvis.studio.checks import check_against_source
 from parvis.studio.engine import SourceText, adapt
 from parvis.studio.models import PartnerAccount, Post, Variant
 from parvis.studio.networks import NETWORKS
@@ -353,24 +353,15 @@ def variant_checks(
 ) -> dict[str, dict[str, Any]]:
     """The checks of `parts` as they would be for this variant (nothing saved)."""
     post = variant.post
-    results = check_variant(
+    results = check_against_source(
         parts,
+        source=source_of(post),
         network=variant.network,
-        source_text=_checked_source(post),
         audience=profile_of(variant),
         image_alt=image_alt,
         has_image=bool(variant.image or post.source_image_url),
     )
     return {name: result.as_dict() for name, result in results.items()}
-
-
-def _checked_source(post: Post) -> str:
-    """What the facts and copy checks compare with: the title, lead and text, and the
-    page's address (the variants link to it, with UTM parameters)."""
-    body = "\n\n".join(part for part in (post.source_lead, post.source_text) if part)
-    return "\n".join(
-        part for part in (post.source_title, body, post.source_url) if part
-    )
 
 
 def _fill(

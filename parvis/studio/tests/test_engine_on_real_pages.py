@@ -13,8 +13,8 @@ import pytest
 from parvis.nlp.facts import invented_facts
 from parvis.sources.extract import extract_article
 from parvis.studio.audiences import default_profiles
-from parvis.studio.checks import check_variant
-from parvis.studio.engine import SourceText, adapt, prepare_source
+from parvis.studio.checks import check_against_source
+from parvis.studio.engine import SourceText, adapt
 from parvis.studio.networks import NETWORKS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -57,15 +57,12 @@ def test_every_variant_fits_is_written_for_the_network_and_invents_nothing(
     source = source_for(entry["file"], entry["url"])
     profile = default_profiles()[audience]
     variant = adapt(source, network=network, audience=profile)
-    checks = check_variant(
+    checks = check_against_source(
         variant.parts,
+        source=source,
         network=network,
-        source_text=f"{source.lead}\n{source.text}",
-        source_title=prepare_source(source).headline,
-        source_url=source.url,
         audience=profile,
         image_alt=source.image_alt,
-        has_image=bool(source.image_url),
     )
     assert checks["fits"].ok, checks["fits"].message
     assert checks["specificity"].ok, checks["specificity"].message

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from parvis.studio.audiences import default_profiles
-from parvis.studio.checks import check_variant
-from parvis.studio.engine import SourceText, adapt, prepare_source
+from parvis.studio.checks import check_against_source
+from parvis.studio.engine import SourceText, adapt
 from parvis.studio.networks import NETWORKS
 
 DEFAULT_AUDIENCES = (
@@ -71,8 +71,6 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Unknown audiences: {', '.join(missing)}")
         article = source_from(source)
-        prepared = prepare_source(article)
-        body = "\n\n".join(part for part in (article.lead, article.text) if part)
         results = []
         for network in networks:
             for slug in wanted:
@@ -82,15 +80,12 @@ class Command(BaseCommand):
                     audience=profiles[slug],
                     campaign_slug=campaign,
                 )
-                checks = check_variant(
+                checks = check_against_source(
                     variant.parts,
+                    source=article,
                     network=network,
-                    source_text=body,
-                    source_title=prepared.headline,
                     audience=profiles[slug],
                     image_alt=variant.image_alt,
-                    has_image=bool(article.image_url),
-                    source_url=article.url,
                 )
                 results.append(
                     {
