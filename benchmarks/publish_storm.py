@@ -191,7 +191,9 @@ def setup_data(args: argparse.Namespace, port: int, due: dt.datetime) -> dt.date
         )
         for n in range(args.channels)
     ]
-    post = Post.objects.create(authority=authority, title="Tempête de publications")
+    post = Post.objects.create(
+        authority=authority, title="Tempête de publications", state="approved"
+    )
     variants = Variant.objects.bulk_create(
         [
             Variant(

@@ -99,3 +99,23 @@ def workflow_for(*, post: Post, role: str | None) -> Workflow:
         in {PostState.DRAFT, PostState.IN_REVIEW, PostState.APPROVED}
         and rules.may_publish_urgently(role),
     )
+
+
+def channels_for_variant(*, variant: Any) -> list[Any]:
+    """Where a variant goes by default: the usable channels of its network, those of
+    the post's campaign when the campaign names channels of that network."""
+    from parvis.channels.models import Channel
+
+    channels = [
+        channel
+        for channel in Channel.objects.filter(
+            authority_id=variant.post.authority_id, network=variant.network
+        ).order_by("pk")
+        if channel.can_publish
+    ]
+    campaign = variant.post.campaign
+    if campaign is not None:
+        chosen = {c.pk for c in campaign.channels.all() if c.network == variant.network}
+        if chosen:
+            channels = [channel for channel in channels if channel.pk in chosen]
+    return channels

@@ -49,6 +49,7 @@ from parvis.connectors.errors import (
 from parvis.connectors.safety import safe_http_url, user_address_client
 from parvis.publishing.messages import french_explanation
 from parvis.publishing.models import Attempt, Publication, PublicationState
+from parvis.publishing.services import follow_post
 from parvis.system.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ def _set_state(
         return False
     for name, value in fields.items():
         setattr(publication, name, value)
+    if state in {State.PUBLISHED, State.FAILED}:
+        follow_post(publication)
     return True
 
 

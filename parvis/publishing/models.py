@@ -15,6 +15,7 @@ class PublicationState(models.TextChoices):
     FAILED = "failed", _("Échec")
     UNKNOWN = "unknown", _("Résultat incertain, vérification en cours")
     CANCELLED = "cancelled", _("Annulée")
+    PAUSED = "paused", _("Suspendue (mode crise)")
     DELETED = "deleted", _("Retirée du réseau")
 
 
@@ -97,3 +98,69 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.kind} {self.outcome}"
+
+
+class MetricSnapshot(models.Model):
+    """The counters of one publication as the network gave them at one time (empty
+    where it does not tell). The insights collect them; best-time reads them."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="metrics"
+    )
+    collected_at = models.DateTimeField()
+    impressions = models.PositiveIntegerField(null=True, blank=True)
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    reactions = models.PositiveIntegerField(null=True, blank=True)
+    comments = models.PositiveIntegerField(null=True, blank=True)
+    shares = models.PositiveIntegerField(null=True, blank=True)
+    clicks = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["collected_at", "id"]
+        indexes = [models.Index(fields=["publication", "collected_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} @ {self.collected_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def engagement(self) -> int:
+        """Reactions, comments, shares and clicks together."""
+        return sum(
+            value or 0
+            for value in (self.reactions, self.comments, self.shares, self.clicks)
+        )
+
+
+class ArchiveEntry(models.Model):
+    """Our own copy of what was published (public archive): kept as it went out,
+    even if the post, the variant or the channel changes or goes away later."""
+
+    authority = models.ForeignKey(
+        "territory.Authority", on_delete=models.CASCADE, related_name="archive"
+    )
+    publication = models.OneToOneField(
+        Publication, on_delete=models.SET_NULL, null=True, related_name="archive_entry"
+    )
+    network = models.CharField(max_length=20)
+    channel_name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    parts = models.JSONField(default=list)
+    link = models.URLField(max_length=1000, blank=True)
+    image = models.ImageField(upload_to="archive/", blank=True)
+    image_alt = models.TextField(blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    campaign_name = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive publique")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["authority", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_name} {self.published_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)

@@ -13,10 +13,13 @@ from parvis.accounts.roles import Role
 from parvis.channels.models import Channel
 from parvis.connectors.errors import ConnectorError
 from parvis.publishing.models import Publication, PublicationState
-from parvis.studio.models import Variant
+from parvis.studio.models import Post, PostState, Variant
 from parvis.system.services import audit_record, notify
 
 State = PublicationState
+# A post is handed to publishing once approved (planning moves it to scheduled in the
+# same transaction); a crisis alert is created scheduled.
+READY_STATES = frozenset({PostState.APPROVED, PostState.SCHEDULED})
 
 
 @transaction.atomic
@@ -35,6 +38,12 @@ def publication_schedule(
         raise ValidationError(
             _("Relisez et enregistrez la proposition de l'IA avant de la programmer.")
         )
+    # Read again: the caller may have just moved the post (urgent path, schedule).
+    post_state = Post.objects.filter(pk=variant.post_id).values_list("state", flat=True)
+    if post_state.first() not in READY_STATES:
+        raise ValidationError(
+            _("Cette publication doit être approuvée avant d'être programmée.")
+        )
     if timezone.is_naive(scheduled_at):
         raise ValueError("scheduled_at must be aware")
     publication = (
@@ -43,8 +52,11 @@ def publication_schedule(
         .first()
     )
     now = timezone.now()
+    # During crisis mode only the crisis' own messages go out; the rest waits, paused.
+    state = State.PAUSED if _paused_by_crisis(variant) else State.PENDING
     if publication is None:
         publication = Publication.objects.create(
+            state=state,
             authority_id=channel.authority_id,
             variant=variant,
             channel=channel,
@@ -53,10 +65,10 @@ def publication_schedule(
             state_changed_at=now,
             created_by=actor,
         )
-    elif publication.state in {State.PENDING, State.CANCELLED}:
+    elif publication.state in {State.PENDING, State.CANCELLED, State.PAUSED}:
         publication.scheduled_at = scheduled_at
         publication.next_attempt_at = scheduled_at
-        publication.state = State.PENDING
+        publication.state = state
         publication.state_changed_at = now
         publication.save(
             update_fields=[
@@ -84,8 +96,10 @@ def publication_schedule(
 @transaction.atomic
 def publication_cancel(*, publication: Publication, actor: Any) -> None:
     moved = Publication.objects.filter(
-        pk=publication.pk, state__in=[State.PENDING, State.QUEUED]
+        pk=publication.pk, state__in=[State.PENDING, State.QUEUED, State.PAUSED]
     ).update(state=State.CANCELLED, state_changed_at=timezone.now())
+    if moved:
+        follow_post(publication)
     if not moved:
         raise ValidationError(
             _("Trop tard : la publication est déjà partie ou en cours d'envoi.")
@@ -114,6 +128,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> None:
         next_attempt_at=timezone.now(),
         attempts=0,
     )
+    follow_post(publication)
     audit_record(
         actor=actor,
         authority=publication.authority,
@@ -161,3 +176,20 @@ def notify_failure(*, publication: Publication, message: str) -> None:
         message=f"Échec de publication sur {channel} : {message}",
         url=reverse("publishing:detail", args=[channel.authority.slug, publication.pk]),
     )
+
+
+def _paused_by_crisis(variant: Variant) -> bool:
+    from parvis.planning.models import Crisis
+
+    if variant.post.is_crisis:
+        return False
+    return Crisis.objects.filter(
+        authority_id=variant.post.authority_id, ended_at__isnull=True
+    ).exists()
+
+
+def follow_post(publication: Publication) -> None:
+    """The post's state follows its publications (planning decides how)."""
+    from parvis.planning.services import post_follow_publications
+
+    post_follow_publications(post_id=publication.variant.post_id)

@@ -50,6 +50,18 @@ class Post(models.Model):
     source_image_alt = models.TextField(blank=True)
     # utm_campaign of the links; kept so that a variant regenerates with the same links.
     campaign_slug = models.SlugField(max_length=80, blank=True)
+    campaign = models.ForeignKey(
+        "planning.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("campagne"),
+    )
+    # The slot of the editorial calendar (aware, UTC); its publications go out then.
+    planned_at = models.DateTimeField(_("date de publication"), null=True, blank=True)
+    # An alert of crisis mode: never paused by it.
+    is_crisis = models.BooleanField(_("message de crise"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -59,6 +71,7 @@ class Post(models.Model):
     class Meta:
         verbose_name = _("publication éditoriale")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["authority", "planned_at"])]
 
     def __str__(self) -> str:
         return self.title

@@ -57,7 +57,7 @@ def publication_of(authority, admin):
     from parvis.publishing.services import publication_schedule
     from parvis.studio.models import Post, Variant
 
-    post = Post.objects.create(authority=authority, title="T")
+    post = Post.objects.create(authority=authority, title="T", state="approved")
     variant = Variant.objects.create(post=post, network="mastodon", parts=["Texte"])
     return publication_schedule(
         variant=variant,

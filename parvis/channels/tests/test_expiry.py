@@ -77,7 +77,9 @@ def test_without_refresh_the_team_is_told_before_scheduled_posts_would_fail(
         "parvis.channels.services.channel_connector",
         lambda c: Refreshing(Unsupported("no refresh")),
     )
-    post = Post.objects.create(authority=commune, title="Fête du nautisme")
+    post = Post.objects.create(
+        authority=commune, title="Fête du nautisme", state="approved"
+    )
     variant = Variant.objects.create(post=post, network="x", parts=["Fête"])
     publication_schedule(
         variant=variant,

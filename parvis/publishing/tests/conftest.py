@@ -98,7 +98,9 @@ def channel(commune, admin_user):
 
 @pytest.fixture
 def variant(commune, editor):
-    post = Post.objects.create(authority=commune, title="Travaux", created_by=editor)
+    post = Post.objects.create(
+        authority=commune, title="Travaux", created_by=editor, state="approved"
+    )
     return Variant.objects.create(
         post=post,
         network="mastodon",

@@ -6,13 +6,14 @@ from django.utils import timezone
 
 from parvis.publishing.models import Publication
 from parvis.publishing.services import publication_schedule
+from parvis.planning.services import post_approve
 from parvis.studio import services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_variant_rewritten_by_the_model_is_scheduled_only_once_saved(
-    variant, channel, editor
+def test_a_variant_rewritten_by_the_model_is_scheduled_only_once_saved_and_approved(
+    variant, channel, editor, validator
 ):
     variant.rewritten_by_model = True
     variant.save(update_fields=["rewritten_by_model"])
@@ -29,6 +30,13 @@ def test_a_variant_rewritten_by_the_model_is_scheduled_only_once_saved(
     services.variant_update(
         variant=variant, parts=variant.parts, image_alt="", actor=editor
     )
+    variant.post.refresh_from_db()
+    assert variant.post.state == "in_review"  # saved text is not approved text
+    with pytest.raises(ValidationError, match="approuvée"):
+        publication_schedule(
+            variant=variant, channel=channel, scheduled_at=timezone.now(), actor=editor
+        )
+    post_approve(post=variant.post, actor=validator)
     publication_schedule(
         variant=variant, channel=channel, scheduled_at=timezone.now(), actor=editor
     )

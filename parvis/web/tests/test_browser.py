@@ -272,7 +272,9 @@ def test_channels_and_publications_explain_their_state(
         "parvis.publishing.engine.connector_for",
         lambda channel: Scripted(Credentials(access_token="t")),
     )
-    post = Post.objects.create(authority=commune, title="Travaux rue de Dinan")
+    post = Post.objects.create(
+        authority=commune, title="Travaux rue de Dinan", state="approved"
+    )
     publications = []
     for text in ("Un texte trop long…", "Travaux rue de Dinan du 3 au 7 mars."):
         variant = Variant.objects.create(post=post, network="mastodon", parts=[text])

@@ -84,7 +84,9 @@ def post_approve(*, post: Post, actor: Any, comment: str = "") -> Post:
     _check_may_approve(post, actor, role, policy, level)
     final = level >= policy.levels
     if final:
-        check_election_rules(post=post, justification=comment, when=timezone.now())
+        # At approval and at the slot the post is planned for, if it has one.
+        for when in {timezone.now(), post.planned_at or timezone.now()}:
+            check_election_rules(post=post, justification=comment, when=when)
     after = State.APPROVED if final else State.IN_REVIEW
     _move(
         post,
@@ -163,15 +165,24 @@ def post_back_to_draft(*, post: Post, actor: Any, comment: str = "") -> Post:
 
 
 def post_reopen_after_edit(*, post: Post, actor: Any) -> bool:
-    """Called by the studio when a variant's text changes: an approved post, or one
-    with a level already approved, goes back to the first level of review (its
-    approvers are told). True when it moved. Runs in the caller's transaction."""
+    """Called by the studio when a variant's text changes: an approved or scheduled
+    post, or one with a level already approved, goes back to the first level of
+    review (its approvers are told); a scheduled post's waiting publications are
+    cancelled first, so that the new text never leaves unreviewed. True when it
+    moved. Runs in the caller's transaction."""
+    from parvis.publishing.models import Publication, PublicationState
+
     post.refresh_from_db(fields=["state", "approval_level"])
     if post.state == State.IN_REVIEW and post.approval_level == 0:
         return False  # still waiting for its first approval: nothing to redo
-    if post.state not in {State.APPROVED, State.IN_REVIEW}:
+    if post.state not in {State.APPROVED, State.IN_REVIEW, State.SCHEDULED}:
         return False
     before = post.state
+    if before == State.SCHEDULED:
+        Publication.objects.filter(
+            variant__post=post,
+            state__in=[PublicationState.PENDING, PublicationState.PAUSED],
+        ).update(state=PublicationState.CANCELLED, state_changed_at=timezone.now())
     policy = approval_policy_of(authority=post.authority)
     _move(
         post,
@@ -296,8 +307,14 @@ def check_election_rules(*, post: Post, justification: str, when: Any) -> None:
     from parvis.planning.election_guard import guard
 
     text = "\n\n".join(variant.text for variant in post.variants.all())
+    campaign = post.campaign
     result = guard(
-        text, authority=post.authority, when=when, justification=justification
+        text,
+        authority=post.authority,
+        when=when,
+        justification=justification,
+        campaign_objective=campaign.objective if campaign else None,
+        promotes_achievements=bool(campaign and campaign.promotes_achievements),
     )
     if result.blocked:
         advice = (
