@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.channels.urls")),
     path("", include("parvis.studio.urls")),
     path("", include("parvis.planning.urls")),
+    path("", include("parvis.planning.urls_calendar")),
+    path("", include("parvis.planning.urls_campaigns")),
+    path("", include("parvis.planning.urls_crisis")),
+    path("", include("parvis.planning.urls_feeds")),
+    path("", include("parvis.publishing.urls_archive")),
     path("", include("parvis.sources.urls")),
 ]
 

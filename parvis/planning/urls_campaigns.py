@@ -1,0 +1,5 @@
+"""URLs of planning: campaigns."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

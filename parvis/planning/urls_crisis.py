@@ -1,0 +1,5 @@
+"""URLs of planning: crisis."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
