@@ -219,16 +219,44 @@ class Connector:
     def delete(self, remote_id: str) -> None:
         raise Unsupported(f"{self.network}: delete")
 
+    def pin(self, remote_id: str) -> None:
+        """Show the post `remote_id` of the account first on its profile (PIN)."""
+        raise Unsupported(f"{self.network}: pin")
+
+    def unpin(self, remote_id: str) -> None:
+        """Undo `pin`; a post that is not (or no longer) pinned is left as it is."""
+        raise Unsupported(f"{self.network}: unpin")
+
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         raise Unsupported(f"{self.network}: recent_posts")
 
+    def shown_text(self, text: str) -> str:
+        """`text` as the network shows it back once published (for reconciliation)."""
+        return text
+
     def find_published(self, draft: Draft) -> RemotePost | None:
         """After an unknown outcome: the post of `draft` if the account shows it."""
-        wanted = textlib.comparable(draft.parts[0])
-        for post in self.recent_posts(limit=40):
-            if textlib.comparable(post.text) == wanted:
-                return post
-        return None
+        found = self._find_parts(draft, self.recent_posts(limit=40), first_only=True)
+        return found[0] if found else None
+
+    def find_published_parts(self, draft: Draft) -> list[RemotePost]:
+        """After an unknown outcome: the posts of the draft's parts the account shows,
+        in order, up to the first one missing (a thread cut short shows a prefix)."""
+        return self._find_parts(draft, self.recent_posts(limit=40), first_only=False)
+
+    def _find_parts(
+        self, draft: Draft, recent: list[RemotePost], *, first_only: bool
+    ) -> list[RemotePost]:
+        by_text: dict[str, list[RemotePost]] = {}
+        for post in reversed(recent):  # oldest first, so parts pair in order
+            by_text.setdefault(textlib.comparable(post.text), []).append(post)
+        found: list[RemotePost] = []
+        for part in draft.parts[:1] if first_only else draft.parts:
+            candidates = by_text.get(textlib.comparable(self.shown_text(part)))
+            if not candidates:
+                break
+            found.append(candidates.pop(0))
+        return found
 
     def refresh(self) -> Credentials:
         raise Unsupported(f"{self.network}: refresh")

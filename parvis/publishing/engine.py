@@ -553,23 +553,39 @@ def publication_reconcile(*, publication_id: int) -> str:
     sent_at = publication.sent_at or publication.state_changed_at
     age = started - sent_at
     connector = connector_for(publication.channel)
+    draft = draft_for(publication)
     try:
         with connector:
-            found = connector.find_published(draft_for(publication))
+            parts = connector.find_published_parts(draft)
     except Exception as exc:  # still unknown; asked again after RECONCILE_AGAIN_AFTER
         error = exc if isinstance(exc, ConnectorError) else Unavailable(repr(exc))
         if not isinstance(exc, ConnectorError):
             logger.exception("publication %s: reconcile failed", publication.pk)
         return _still_unknown(publication, started=started, age=age, error=error)
+    found = parts[0] if parts else None
     if found is not None and (
         found.created_at is None or found.created_at >= sent_at - CLOCK_TOLERANCE
     ):
         from parvis.connectors.base import PublishedPart
 
-        result = PublishResult(parts=(PublishedPart(found.remote_id, found.url),))
+        published = tuple(PublishedPart(part.remote_id, part.url) for part in parts)
+        if len(parts) < len(draft.parts):
+            # A thread cut short: sending again would repeat its beginning.
+            return _fail(
+                publication,
+                started=started,
+                error=Unavailable("thread only partly published"),
+                message=(
+                    f"Seuls {len(parts)} messages du fil sur {len(draft.parts)} sont "
+                    "parus : complétez le fil sur le réseau, ou retirez-le et "
+                    "programmez-le de nouveau."
+                ),
+                published_parts=published,
+                expected=State.UNKNOWN,
+            )
         _published(
             publication,
-            result=result,
+            result=PublishResult(parts=published),
             started=started,
             outcome=Attempt.Outcome.FOUND,
             kind="reconcile",

@@ -293,6 +293,20 @@ class BlueskyConnector(Connector):
             record = self._get_record(self.did, parse.POST, parse.record_key(key, 0))
         return parse.remote_post(record) if record else None
 
+    def find_published_parts(self, draft: Draft) -> list[RemotePost]:
+        """Every part once all are on the account, else nothing: publishing again
+        completes a thread (fixed record keys), so a prefix is not an outcome."""
+        if self.find_published(draft) is None:
+            return []
+        key = draft.idempotency_key
+        records = [
+            self._get_record(self.did, parse.POST, parse.record_key(key, index))
+            for index in range(len(draft.parts))
+        ]
+        if not all(records):
+            return []
+        return [parse.remote_post(record) for record in records if record]
+
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         """Posts of the account in record-key order (com.atproto.repo.listRecords),
         newest key first; Parvis's keys sort by hash (see `parse.record_key`)."""

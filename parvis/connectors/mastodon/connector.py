@@ -158,10 +158,9 @@ class MastodonConnector(Connector):
         ).json()
         return [parse.remote_post(status) for status in statuses]
 
-    def find_published(self, draft: Draft) -> RemotePost | None:
+    def shown_text(self, text: str) -> str:
         """Mastodon shows a remote mention as "@user": the draft is compared so."""
-        first = local_mentions(draft.parts[0])
-        return super().find_published(dataclasses.replace(draft, parts=(first,)))
+        return local_mentions(text)
 
     def comments(self, remote_id: str) -> list[RemoteComment]:
         """Replies under a status (the whole tree), without the account's own."""

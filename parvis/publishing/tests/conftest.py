@@ -50,6 +50,12 @@ class FakeConnector(Connector):
     def publish(self, draft: Draft) -> PublishResult:
         self.account.calls.append(draft)
         step = self.account.script.pop(0) if self.account.script else None
+        if step == "all-sent-then-timeout":
+            for part in draft.parts:
+                self._post(part)
+            from parvis.connectors.errors import Unavailable
+
+            raise Unavailable("read timeout", maybe_sent=True)
         if step == "sent-then-timeout":
             self._post(draft.parts[0])
             from parvis.connectors.errors import Unavailable

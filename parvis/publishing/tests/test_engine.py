@@ -429,3 +429,51 @@ def test_a_published_thread_is_removed_from_the_network_part_by_part(
     publication_unpublish(publication=refreshed(publication), actor=editor)
     assert account.posts == []
     assert refreshed(publication).state == State.DELETED
+
+
+def test_a_thread_found_whole_after_an_unknown_outcome_records_every_part(
+    commune, editor, channel, account, due_now
+):
+    from parvis.studio.models import Post, Variant
+
+    post = Post.objects.create(
+        authority=commune, title="Fil", created_by=editor, state="approved"
+    )
+    thread = Variant.objects.create(
+        post=post, network="mastodon", parts=["Premier message.", "Second message."]
+    )
+    publication = publication_schedule(
+        variant=thread, channel=channel, scheduled_at=due_now, actor=editor
+    )
+    account.script = ["all-sent-then-timeout"]
+    run_once(publication)
+    settle(publication)
+    assert publication_reconcile(publication_id=publication.pk) == State.PUBLISHED
+    publication = refreshed(publication)
+    assert [part["remote_id"] for part in publication.published_parts] == ["1", "2"]
+
+
+def test_a_thread_cut_short_fails_with_its_published_parts_and_is_not_resent(
+    commune, editor, channel, account, due_now
+):
+    from parvis.studio.models import Post, Variant
+
+    post = Post.objects.create(
+        authority=commune, title="Fil", created_by=editor, state="approved"
+    )
+    thread = Variant.objects.create(
+        post=post,
+        network="mastodon",
+        parts=["Premier message.", "Deuxième message.", "Troisième message."],
+    )
+    publication = publication_schedule(
+        variant=thread, channel=channel, scheduled_at=due_now, actor=editor
+    )
+    account.script = ["sent-then-timeout"]
+    run_once(publication)
+    settle(publication)
+    assert publication_reconcile(publication_id=publication.pk) == State.FAILED
+    publication = refreshed(publication)
+    assert [part["remote_id"] for part in publication.published_parts] == ["1"]
+    assert "Seuls 1 messages du fil sur 3" in publication.error_message
+    assert len(account.posts) == 1
