@@ -99,6 +99,9 @@ class PublishedPart:
 @dataclass(frozen=True)
 class PublishResult:
     parts: tuple[PublishedPart, ...]
+    # What went wrong after the post itself was online (a first comment refused...),
+    # in French: the publication stands, the team is told.
+    warnings: tuple[str, ...] = ()
 
     @property
     def remote_id(self) -> str:

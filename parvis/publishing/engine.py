@@ -356,7 +356,7 @@ def _published(
             for part in result.parts
         ],
         "published_at": timezone.now(),
-        "error_message": "",
+        "error_message": " ".join(result.warnings),
     }
     with transaction.atomic():
         applied = _set_state(publication, State.PUBLISHED, expected=expected, **fields)
@@ -376,6 +376,10 @@ def _published(
             )
             return
         _log(publication, kind=kind, started=started, outcome=outcome)
+        if result.warnings:
+            from parvis.publishing.services import notify_warning
+
+            notify_warning(publication=publication, message=" ".join(result.warnings))
 
 
 def _defer(

@@ -193,3 +193,14 @@ def follow_post(publication: Publication) -> None:
     from parvis.planning.services import post_follow_publications
 
     post_follow_publications(post_id=publication.variant.post_id)
+
+
+def notify_warning(*, publication: Publication, message: str) -> None:
+    """Published, but something around it went wrong (a first comment...)."""
+    channel = publication.channel
+    notify(
+        authority=channel.authority,
+        roles=[Role.EDITOR, Role.VALIDATOR, Role.ADMIN],
+        message=f"Publiée sur {channel}, avec un problème : {message}",
+        url=reverse("publishing:detail", args=[channel.authority.slug, publication.pk]),
+    )

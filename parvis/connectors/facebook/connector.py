@@ -173,9 +173,17 @@ class FacebookConnector(GraphConnector):
         """Photos first (unpublished, with their alt text), then the post, then the
         first comment. On failure the error carries `published_parts`."""
         part = self._publish_post(draft, self._post_to_feed)
+        warnings: tuple[str, ...] = ()
         if draft.first_comment.strip():
-            self._comment(part.remote_id, draft.first_comment, published=(part,))
-        return PublishResult(parts=(part,))
+            try:
+                self._comment(part.remote_id, draft.first_comment, published=(part,))
+            except ConnectorError as error:
+                # The post is online: failing it would invite a second copy.
+                warnings = (
+                    "La publication est en ligne mais son premier commentaire n'a pas "
+                    f"pu être ajouté ({error.message}) : ajoutez-le à la main.",
+                )
+        return PublishResult(parts=(part,), warnings=warnings)
 
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         body = self._list(f"{self.page_id}/published_posts", RECENT_POST_FIELDS, limit)

@@ -50,6 +50,9 @@ class FakeConnector(Connector):
     def publish(self, draft: Draft) -> PublishResult:
         self.account.calls.append(draft)
         step = self.account.script.pop(0) if self.account.script else None
+        if step == "published-with-warning":
+            part = self._post(draft.parts[0])
+            return PublishResult(parts=(part,), warnings=("Commentaire refusé.",))
         if step == "all-sent-then-timeout":
             for part in draft.parts:
                 self._post(part)

@@ -477,3 +477,14 @@ def test_a_thread_cut_short_fails_with_its_published_parts_and_is_not_resent(
     assert [part["remote_id"] for part in publication.published_parts] == ["1"]
     assert "Seuls 1 messages du fil sur 3" in publication.error_message
     assert len(account.posts) == 1
+
+
+def test_a_warning_after_the_post_went_out_keeps_it_published_and_tells_the_team(
+    publication, account
+):
+    account.script = ["published-with-warning"]
+    assert run_once(publication) == State.PUBLISHED
+    publication = refreshed(publication)
+    assert publication.error_message == "Commentaire refusé."
+    notice = Notification.objects.latest("pk")
+    assert "avec un problème : Commentaire refusé." in notice.message

@@ -134,12 +134,13 @@ def test_first_comment_is_written_under_the_new_post():
     assert form_fields(sent)["message"] == "Plan des déviations : en mairie."
 
 
-def test_a_failed_first_comment_reports_the_post_already_online():
+def test_a_failed_first_comment_leaves_the_post_published_with_a_warning():
     router = page_router().add("POST", r"/comments$", reply("feed__server_error"))
-    with pytest.raises(Unavailable) as caught:
-        facebook(router).publish(draft(first_comment="Plan des déviations"))
-    assert caught.value.message.startswith("premier commentaire : ")
-    assert caught.value.published_parts == (PublishedPart(POST, PERMALINK),)
+    result = facebook(router).publish(draft(first_comment="Plan des déviations"))
+    assert result.parts == (PublishedPart(POST, PERMALINK),)
+    assert len(result.warnings) == 1
+    assert "premier commentaire n'a pas pu être ajouté" in result.warnings[0]
+    assert len(router.requests_to(r"/feed$")) == 1
 
 
 def test_threads_are_refused_before_anything_is_sent():
