@@ -162,10 +162,39 @@ def channel_store_credentials(*, channel: Channel, credentials: Credentials) -> 
 
 
 def channel_mark_reconnect(*, channel: Channel, reason: str) -> None:
-    Channel.objects.filter(pk=channel.pk).update(
-        status=ChannelStatus.RECONNECT, last_error=reason[:2000]
+    """The network refused the account's credentials. The first time, the team is
+    told, with the number of publications that wait on this account: they fail at
+    their time unless it is reconnected."""
+    moved = (
+        Channel.objects.filter(pk=channel.pk)
+        .exclude(status=ChannelStatus.RECONNECT)
+        .update(status=ChannelStatus.RECONNECT, last_error=reason[:2000])
     )
     channel.status = ChannelStatus.RECONNECT
+    if not moved:
+        return
+    from django.urls import reverse
+
+    from parvis.accounts.roles import Role
+    from parvis.publishing.models import Publication, PublicationState
+    from parvis.system.services import notify
+
+    waiting = Publication.objects.filter(
+        channel=channel,
+        state__in=[PublicationState.PENDING, PublicationState.PAUSED],
+    ).count()
+    message = f"Le compte {channel} doit être reconnecté."
+    if waiting:
+        message += (
+            f" {waiting} publication(s) programmée(s) sur ce compte échoueront si "
+            "vous ne le reconnectez pas avant leur heure."
+        )
+    notify(
+        authority=channel.authority,
+        roles=[Role.EDITOR, Role.VALIDATOR, Role.ADMIN],
+        message=message,
+        url=reverse("channels:list", args=[channel.authority.slug]),
+    )
 
 
 def channel_note_rate_limit(

@@ -96,3 +96,26 @@ def test_without_refresh_the_team_is_told_before_scheduled_posts_would_fail(
         "1 publication(s) programmée(s) après cette date échoueraient" in notice.message
     )
     assert channels_check_expiry(now=in_eight_days)["expiring"] == 0  # told once
+
+
+def test_a_refused_token_tells_the_team_once_how_many_publications_wait_on_it(
+    commune, editor
+):
+    from parvis.channels.services import channel_mark_reconnect
+
+    channel = connect(commune, expires_in=dt.timedelta(days=60))
+    post = Post.objects.create(authority=commune, title="Marché", state="approved")
+    variant = Variant.objects.create(post=post, network="x", parts=["Marché"])
+    publication_schedule(
+        variant=variant,
+        channel=channel,
+        scheduled_at=timezone.now() + dt.timedelta(days=2),
+        actor=editor,
+    )
+    channel_mark_reconnect(channel=channel, reason="invalid_token")
+    channel_mark_reconnect(channel=channel, reason="invalid_token")
+    channel.refresh_from_db()
+    assert channel.status == ChannelStatus.RECONNECT
+    notice = Notification.objects.get(user=editor)
+    assert "doit être reconnecté" in notice.message
+    assert "1 publication(s) programmée(s) sur ce compte échoueront" in notice.message
