@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.planning.urls_campaigns")),
     path("", include("parvis.planning.urls_crisis")),
     path("", include("parvis.planning.urls_feeds")),
+    path("", include("parvis.planning.urls_best_time")),
     path("", include("parvis.publishing.urls_archive")),
     path("", include("parvis.sources.urls")),
 ]
