@@ -123,6 +123,46 @@ class RemotePost:
     url: str = ""
 
 
+class CommentKind(enum.StrEnum):
+    """What a citizen's message is to the account (the inbox's Message.kind)."""
+
+    COMMENT = "comment"  # under one of the account's posts
+    MENTION = "mention"  # a post naming the account
+    DIRECT = "direct"  # a private message
+
+
+@dataclass(frozen=True)
+class RemoteComment:
+    """Something a person wrote to the account, as the network shows it: a comment
+    (or reply) under one of its posts, a mention, a direct message.
+
+    `author_id` is the network's id of the author (kept only as a keyed hash by the
+    inbox), `author_handle` the name to mention in a reply ("@user@domain" on
+    Mastodon), `in_reply_to_id` what it answers (a post or a comment), `thread_key`
+    the conversation it belongs to (the root post when the network says)."""
+
+    remote_id: str
+    text: str
+    author_id: str = ""
+    author_name: str = ""
+    author_handle: str = ""
+    created_at: dt.datetime | None = None
+    url: str = ""
+    in_reply_to_id: str = ""
+    thread_key: str = ""
+    kind: str = CommentKind.COMMENT
+
+
+@dataclass(frozen=True)
+class CommentBatch:
+    """What a read of a stream (mentions, direct messages) brought, oldest first, and
+    the cursor of the next read. The caller keeps `cursor` only once every item is
+    stored: a crash in between reads the same items again (they are deduplicated)."""
+
+    items: tuple[RemoteComment, ...]
+    cursor: str
+
+
 @dataclass(frozen=True)
 class AccountInfo:
     account_id: str
@@ -157,6 +197,9 @@ class Connector:
     # refuses a draft holding another one.
     image_types: ClassVar[frozenset[str]] = frozenset()
     image_types_problem: ClassVar[str] = ""
+    # True where comments nest one level only (Facebook, Instagram, LinkedIn): an
+    # answer to a reply goes under the top-level comment that reply belongs to.
+    replies_nest_once: ClassVar[bool] = False
 
     def __init__(
         self, credentials: Credentials, http: httpx.Client | None = None
@@ -263,6 +306,63 @@ class Connector:
 
     def refresh(self) -> Credentials:
         raise Unsupported(f"{self.network}: refresh")
+
+    # -- listening and answering (READ_COMMENTS, READ_MENTIONS, READ_DIRECT_MESSAGES,
+    # REPLY, HIDE_COMMENT); the account's own messages are never returned ----------
+    def comments(
+        self, remote_id: str, since: dt.datetime | None = None
+    ) -> list[RemoteComment]:
+        """Comments under the account's post `remote_id` (replies to comments
+        included), created after `since` when given, oldest first."""
+        raise Unsupported(f"{self.network}: comments")
+
+    def mentions(self, cursor: str = "") -> CommentBatch:
+        """Posts naming the account (and, where the network delivers them together,
+        replies to it) since `cursor`; without a cursor, the most recent ones only."""
+        raise Unsupported(f"{self.network}: mentions")
+
+    def direct_messages(self, cursor: str = "") -> CommentBatch:
+        """Private messages to the account since `cursor`."""
+        raise Unsupported(f"{self.network}: direct_messages")
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        direct: bool = False,
+    ) -> PublishedPart:
+        """Answer the comment or post `in_reply_to_id` as the account. `mention` is
+        the author's handle where the network notifies only those named; `direct`
+        keeps the answer to a private message private."""
+        raise Unsupported(f"{self.network}: reply")
+
+    def hide_comment(self, remote_id: str) -> None:
+        """Hide a comment under one of the account's posts from the public (the
+        author and their friends may still see it, as the network decides)."""
+        raise Unsupported(f"{self.network}: hide_comment")
+
+    def reply_max_chars(self) -> int:
+        """How long an answer may be (a comment's limit where it differs)."""
+        return self.max_chars()
+
+    def reply_problems(self, text: str) -> list[str]:
+        """What keeps `text` from going out as an answer, in French."""
+        if not text.strip():
+            return ["La réponse est vide."]
+        if self.count(text) > self.reply_max_chars():
+            return [
+                f"La réponse compte {self.count(text)} caractères pour {self.label}, "
+                f"au-delà de la limite de {self.reply_max_chars()}."
+            ]
+        return []
+
+    def is_own(self, comment: RemoteComment) -> bool:
+        """True when the account itself wrote `comment` (its own answers)."""
+        own = self.credentials.account_id
+        return bool(own) and comment.author_id == own
 
     # -- HTTP ------------------------------------------------------------------------
     def request(

@@ -6,11 +6,21 @@ second publish of the same publication finds the key taken and returns the post 
 there (the PDS answers such a create with an error, 500 for @atproto/pds 0.5), so a
 post can never appear twice, and a thread interrupted at part 2 resumes at part 2.
 
-Only com.atproto.* endpoints are used (served by every PDS, with or without an app
-view); the Bluesky app view (app.bsky.* reads) is never needed.
+Pinning (crisis mode's alert) sets `pinnedPost` in the account's profile record
+(app.bsky.actor.profile/self) with com.atproto.repo.putRecord and `swapRecord`.
+
+Publishing uses only com.atproto.* endpoints (served by every PDS, with or without an
+app view). Listening needs the app view the PDS proxies to: mentions, replies and
+quotes are app.bsky.notification.listNotifications. An answer is a post record whose
+`reply` holds strong references to the post answered and to its thread's root, under
+a record key derived from the reply's idempotency key (never posted twice); a reply
+under one of the account's posts is hidden by listing it in `hiddenReplies` of the
+thread's app.bsky.feed.threadgate record (record key of the root post). Direct
+messages (chat.bsky.convo, a separate chat service) are not read.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import httpx
@@ -19,6 +29,7 @@ from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     AccountInfo,
     Capability,
+    CommentBatch,
     Connector,
     Credentials,
     Draft,
@@ -27,6 +38,7 @@ from parvis.connectors.base import (
     PublishedPart,
     PublishResult,
     RateLimitState,
+    RemoteComment,
     RemotePost,
     mark_failure,
     retry_after_seconds,
@@ -41,6 +53,16 @@ from parvis.connectors.errors import (
 )
 
 DEFAULT_PDS = "https://bsky.social"
+# The account's profile record (lexicon app.bsky.actor.profile, record key "self"): its
+# optional `pinnedPost` strong reference is the post shown first on the profile.
+PROFILE = "app.bsky.actor.profile"
+PROFILE_KEY = "self"
+THREADGATE = "app.bsky.feed.threadgate"
+MAX_HIDDEN_REPLIES = 300  # app.bsky.feed.threadgate: hiddenReplies maxLength
+NOTIFICATION_REASONS = ("mention", "reply", "quote")
+# Notifications are listed newest first, 100 a page: a read goes back at most this
+# many pages to the cursor.
+NOTIFICATION_PAGES = 10
 
 
 class BlueskyConnector(Connector):
@@ -52,6 +74,10 @@ class BlueskyConnector(Connector):
             Capability.PUBLISH_IMAGES,
             Capability.THREADS,
             Capability.DELETE,
+            Capability.PIN,
+            Capability.READ_MENTIONS,
+            Capability.REPLY,
+            Capability.HIDE_COMMENT,
         }
     )
     # app.bsky.feed.post: text of 300 graphemes at most; app.bsky.embed.images: 4
@@ -317,6 +343,167 @@ class BlueskyConnector(Connector):
             limit=max(1, min(limit, 100)),
         )
         return [parse.remote_post(record) for record in listing.get("records", [])]
+
+    def pin(self, remote_id: str) -> None:
+        """Set the profile's `pinnedPost` to the post (its uri and current cid). The
+        other fields of the profile are kept; the previous pinned post is replaced
+        (Bluesky pins one post)."""
+        repo, collection, rkey = parse.split_uri(remote_id)
+        post = self._get_record(repo, collection, rkey)
+        if post is None or not post.get("cid"):
+            raise Rejected(f"{self.label} : publication introuvable ({remote_id}).")
+        ref = {"uri": post["uri"], "cid": post["cid"]}
+        self._update_profile(lambda value: {**value, "pinnedPost": ref})
+
+    def unpin(self, remote_id: str) -> None:
+        """Clear `pinnedPost` if it still names this post; a post pinned since by
+        someone else stays pinned."""
+
+        def without_pin(value: dict[str, Any]) -> dict[str, Any] | None:
+            if (value.get("pinnedPost") or {}).get("uri") != remote_id:
+                return None
+            return {key: item for key, item in value.items() if key != "pinnedPost"}
+
+        self._update_profile(without_pin)
+
+    def _update_profile(
+        self, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> None:
+        """Apply `change` to the profile record (see `_update_record`)."""
+        self._update_record(PROFILE, PROFILE_KEY, {"$type": PROFILE}, change)
+
+    def _update_record(
+        self,
+        collection: str,
+        rkey: str,
+        missing: dict[str, Any],
+        change: Callable[[dict[str, Any]], dict[str, Any] | None],
+    ) -> None:
+        """Read one of the account's records, apply `change` (None: nothing to
+        write) and put it back with `swapRecord`: an edit made in between
+        (InvalidSwap) is read again once, not overwritten. A missing record starts
+        from `missing` and is created."""
+        for attempt in (1, 2):
+            found = self._get_record(self.did, collection, rkey)
+            current = dict((found or {}).get("value") or missing)
+            changed = change(current)
+            if changed is None:
+                return
+            body = {
+                "repo": self.did,
+                "collection": collection,
+                "rkey": rkey,
+                "record": changed,
+                # null: the record must not exist yet (com.atproto.repo.putRecord).
+                "swapRecord": found["cid"] if found else None,
+            }
+            try:
+                self._procedure("com.atproto.repo.putRecord", json=body)
+            except Rejected as exc:
+                if exc.network_code == "InvalidSwap" and attempt == 1:
+                    continue
+                raise
+            return
+
+    # -- listening and answering ---------------------------------------------------
+    def mentions(self, cursor: str = "") -> CommentBatch:
+        """Replies, mentions and quotes of the account, from its notifications.
+        `cursor` is the `indexedAt` of the newest one already read: the list is read
+        back (newest first) until it; without a cursor, the latest page only."""
+        since = parse.parse_datetime(cursor) if cursor else None
+        items: list[RemoteComment] = []
+        newest, newest_at = cursor, since
+        page_cursor = ""
+        for _ in range(NOTIFICATION_PAGES):
+            params: dict[str, Any] = {"limit": 100, "reasons": NOTIFICATION_REASONS}
+            if page_cursor:
+                params["cursor"] = page_cursor
+            body = self._query("app.bsky.notification.listNotifications", **params)
+            reached = False
+            for notification in body.get("notifications") or []:
+                indexed_at = parse.parse_datetime(notification.get("indexedAt"))
+                if since and indexed_at and indexed_at < since:
+                    reached = True
+                    break
+                if indexed_at and (newest_at is None or indexed_at > newest_at):
+                    newest, newest_at = notification["indexedAt"], indexed_at
+                if notification.get("reason") not in NOTIFICATION_REASONS:
+                    continue
+                comment = parse.notification_comment(notification)
+                if not self.is_own(comment):
+                    items.append(comment)
+            page_cursor = str(body.get("cursor") or "")
+            if reached or since is None or not page_cursor:
+                break
+        return CommentBatch(items=tuple(items[::-1]), cursor=newest)
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        direct: bool = False,
+    ) -> PublishedPart:
+        """A post answering the post `in_reply_to_id` (its author is notified), in
+        the same thread. The record key comes from `idempotency_key`: a second call
+        returns the answer already there."""
+        if problems := self.reply_problems(text):
+            raise Rejected(" ".join(problems))
+        repo, collection, rkey = parse.split_uri(in_reply_to_id)
+        parent = self._get_record(repo, collection, rkey)
+        if parent is None or not parent.get("cid"):
+            raise Rejected(f"{self.label} : message introuvable ({in_reply_to_id}).")
+        ref = self._create_post(
+            text,
+            parse.record_key(idempotency_key, 0),
+            None,
+            parse.reply_refs(parent),
+        )
+        return PublishedPart(ref["uri"], parse.post_url(ref["uri"]))
+
+    def reply_problems(self, text: str) -> list[str]:
+        problems = super().reply_problems(text)
+        if len(text.encode()) > parse.MAX_TEXT_BYTES:
+            problems.append(
+                f"La réponse est trop longue pour {self.label} "
+                f"({parse.MAX_TEXT_BYTES} octets au plus)."
+            )
+        return problems
+
+    def hide_comment(self, remote_id: str) -> None:
+        """Add the reply `remote_id` to `hiddenReplies` of the threadgate of its
+        thread, which must start with a post of the account."""
+        repo, collection, rkey = parse.split_uri(remote_id)
+        answer = self._get_record(repo, collection, rkey)
+        root = (((answer or {}).get("value") or {}).get("reply") or {}).get("root")
+        root_uri = str((root or {}).get("uri") or "")
+        if not root_uri or parse.split_uri(root_uri)[0] != self.did:
+            raise Rejected(
+                f"{self.label} ne masque que les réponses sous les publications du "
+                "compte."
+            )
+        missing = {
+            "$type": THREADGATE,
+            "post": root_uri,
+            "createdAt": parse.timestamp(dt.datetime.now(dt.UTC)),
+        }
+
+        def with_hidden(value: dict[str, Any]) -> dict[str, Any] | None:
+            hidden = list(value.get("hiddenReplies") or [])
+            if remote_id in hidden:
+                return None
+            if len(hidden) >= MAX_HIDDEN_REPLIES:
+                raise Rejected(
+                    f"{self.label} masque au plus {MAX_HIDDEN_REPLIES} réponses par "
+                    "fil de discussion."
+                )
+            return {**value, "hiddenReplies": [*hidden, remote_id]}
+
+        self._update_record(
+            THREADGATE, parse.split_uri(root_uri)[2], missing, with_hidden
+        )
 
     def delete(self, remote_id: str) -> None:
         repo, collection, rkey = parse.split_uri(remote_id)

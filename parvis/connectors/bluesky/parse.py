@@ -18,7 +18,13 @@ import httpx
 from PIL import Image, UnidentifiedImageError
 
 from parvis.connectors import text as textlib
-from parvis.connectors.base import Credentials, RateLimitState, RemotePost
+from parvis.connectors.base import (
+    CommentKind,
+    Credentials,
+    RateLimitState,
+    RemoteComment,
+    RemotePost,
+)
 from parvis.connectors.errors import Rejected
 from parvis.connectors.oauth import public_https_base_url
 
@@ -212,6 +218,47 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# -- listening -----------------------------------------------------------------------
+def notification_comment(notification: Mapping[str, Any]) -> RemoteComment:
+    """A `reply`, `mention` or `quote` of app.bsky.notification.listNotifications:
+    the post (`record`, an app.bsky.feed.post) and its author (a ProfileView)."""
+    record = notification.get("record") or {}
+    author = notification.get("author") or {}
+    reply = record.get("reply") or {}
+    uri = str(notification["uri"])
+    handle = str(author.get("handle") or "")
+    return RemoteComment(
+        remote_id=uri,
+        text=str(record.get("text") or ""),
+        author_id=str(author.get("did") or ""),
+        author_name=str(author.get("displayName") or handle),
+        author_handle=f"@{handle}" if handle else "",
+        created_at=parse_datetime(record.get("createdAt"))
+        or parse_datetime(notification.get("indexedAt")),
+        url=post_url(uri),
+        in_reply_to_id=str((reply.get("parent") or {}).get("uri") or ""),
+        thread_key=str((reply.get("root") or {}).get("uri") or uri),
+        kind=(
+            CommentKind.COMMENT
+            if notification.get("reason") == "reply"
+            else CommentKind.MENTION
+        ),
+    )
+
+
+def strong_ref(record: Mapping[str, Any]) -> dict[str, str]:
+    """{"uri", "cid"} of a getRecord answer (com.atproto.repo.strongRef)."""
+    return {"uri": str(record["uri"]), "cid": str(record["cid"])}
+
+
+def reply_refs(parent: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The `reply` of a post answering `parent` (a getRecord answer): the parent, and
+    the root of its thread (the parent itself when it starts one)."""
+    parent_ref = strong_ref(parent)
+    root = ((parent.get("value") or {}).get("reply") or {}).get("root")
+    return {"root": dict(root) if root else parent_ref, "parent": parent_ref}
 
 
 # -- sessions ------------------------------------------------------------------------

@@ -5,11 +5,17 @@
   published=false, alt_text_custom), then attached to one feed post (attached_media).
 - First comment: POST /{post-id}/comments once the post is up.
 - Delete: DELETE /{post-id}. Reconciliation: GET /{page-id}/published_posts.
+- Comments: GET /{post-id}/comments (filter=stream: replies included; newest first),
+  answered with POST /{comment-id}/comments, hidden with POST /{comment-id}
+  (is_hidden=true). Reading others' comments needs pages_read_user_content, answering
+  and hiding pages_manage_engagement (Page Post comments and Comment references).
 
 Graph has no idempotency key for posts: after an unknown outcome the publishing engine
 reconciles with `find_published` (the Page's recent posts) before trying again.
 Docs: https://developers.facebook.com/docs/pages-api/posts,
-https://developers.facebook.com/docs/graph-api/reference/photo/
+https://developers.facebook.com/docs/graph-api/reference/photo/,
+https://developers.facebook.com/docs/graph-api/reference/object/comments,
+https://developers.facebook.com/docs/graph-api/reference/comment
 """
 
 import datetime as dt
@@ -31,6 +37,7 @@ from parvis.connectors.base import (
     PublishedPart,
     PublishResult,
     RateLimitState,
+    RemoteComment,
     RemotePost,
     json_or_none,
     mark_failure,
@@ -44,6 +51,10 @@ from parvis.connectors.facebook import parse
 GRAPH_VERSION = "v27.0"
 GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
 RECENT_POST_FIELDS = "id,message,created_time,permalink_url"
+COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
+# Pages of comments read per post and call (100 each): a post with more new comments
+# than that between two polls is read on from the newest ones.
+COMMENT_PAGES = 10
 
 
 class GraphConnector(Connector):
@@ -55,6 +66,7 @@ class GraphConnector(Connector):
     Subclasses name the field of an object's public link in `permalink_field`."""
 
     permalink_field: ClassVar[str] = "permalink_url"
+    replies_nest_once = True
 
     def __init__(
         self,
@@ -117,6 +129,22 @@ class GraphConnector(Connector):
         """One page of a Graph edge (Graph serves 1 to 100 items a page)."""
         return self._get(path, fields=fields, limit=str(min(max(limit, 1), 100)))
 
+    def _pages(self, path: str, pages: int, **params: str) -> list[Any]:
+        """Up to `pages` pages of a Graph edge, following the `after` cursors."""
+        bodies = []
+        after = ""
+        for _ in range(pages):
+            body = self._get(path, **params, **({"after": after} if after else {}))
+            bodies.append(body)
+            after = parse.next_page_cursor(body)
+            if not after:
+                break
+        return bodies
+
+    def _hide(self, comment_id: str, data: dict[str, str]) -> None:
+        if not parse.success(self._post(comment_id, data)):
+            raise Rejected(f"{self.label} n'a pas masqué le commentaire {comment_id}.")
+
     # -- steps shared by both networks -------------------------------------------------
     def _publish_post(
         self, draft: Draft, create: Callable[[Draft], str]
@@ -147,12 +175,21 @@ class GraphConnector(Connector):
 class FacebookConnector(GraphConnector):
     network = "facebook"
     label = "Facebook"
+    # No Capability.PIN: the current Graph API reference of a Page Post and the Pages
+    # API guide (docs/pages/publishing: publish, update, delete) document no way to
+    # pin a Page post; an undocumented field is not relied on. Pin it on Facebook.
+    # No READ_MENTIONS nor READ_DIRECT_MESSAGES: mentions of a Page come by the
+    # `mention` webhook field only, and Page messages are the Messenger Platform
+    # (pages_messaging, its own review and 24-hour answer window), not taken on here.
     capabilities = frozenset(
         {
             Capability.PUBLISH_TEXT,
             Capability.PUBLISH_IMAGES,
             Capability.FIRST_COMMENT,
             Capability.DELETE,
+            Capability.READ_COMMENTS,
+            Capability.REPLY,
+            Capability.HIDE_COMMENT,
         }
     )
     # 63,206 characters per post. Photos "must be less than 10MB" (Photo reference).
@@ -188,6 +225,50 @@ class FacebookConnector(GraphConnector):
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         body = self._list(f"{self.page_id}/published_posts", RECENT_POST_FIELDS, limit)
         return parse.page_posts(body)
+
+    def comments(
+        self, remote_id: str, since: dt.datetime | None = None
+    ) -> list[RemoteComment]:
+        """Comments and replies under the Page post `remote_id`, newest first from
+        Graph (order=reverse_chronological), read until one older than `since`;
+        returned oldest first, without the Page's own."""
+        found: list[RemoteComment] = []
+        bodies = self._pages(
+            f"{remote_id}/comments",
+            COMMENT_PAGES,
+            fields=COMMENT_FIELDS,
+            filter="stream",
+            order="reverse_chronological",
+            limit="100",
+        )
+        for body in bodies:
+            for comment in parse.page_comments(body, post_id=remote_id):
+                if since and comment.created_at and comment.created_at <= since:
+                    return found[::-1]
+                if not self.is_own(comment):
+                    found.append(comment)
+        return found[::-1]
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        direct: bool = False,
+    ) -> PublishedPart:
+        """A comment as the Page under the comment (or post) `in_reply_to_id`
+        (POST /{object-id}/comments). Graph takes no idempotency key."""
+        if problems := self.reply_problems(text):
+            raise Rejected(" ".join(problems))
+        body = self._post(f"{in_reply_to_id}/comments", {"message": text})
+        return PublishedPart(remote_id=parse.created_id(body))
+
+    def hide_comment(self, remote_id: str) -> None:
+        """POST /{comment-id} is_hidden=true: hidden from everyone but its author and
+        their friends."""
+        self._hide(remote_id, {"is_hidden": "true"})
 
     # -- steps -------------------------------------------------------------------------
     def _message(self, draft: Draft) -> str:

@@ -124,7 +124,9 @@ class FacebookOAuth(MetaLogin):
         "pages_show_list",
         "pages_read_engagement",
         "pages_manage_posts",
-        "pages_manage_engagement",  # the first comment, written as the Page
+        "pages_manage_engagement",  # first comment, answers and hiding, as the Page
+        "pages_read_user_content",  # the comments people write under the Page's posts
+        "pages_manage_metadata",  # the Page's `feed` webhook subscription
     )
 
     def accounts(self, user: Credentials) -> list[AccountInfo]:

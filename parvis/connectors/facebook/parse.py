@@ -16,7 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from parvis.connectors.base import AccountInfo, RateLimitState, RemotePost
+from parvis.connectors.base import (
+    AccountInfo,
+    CommentKind,
+    RateLimitState,
+    RemoteComment,
+    RemotePost,
+)
 from parvis.connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -220,6 +226,106 @@ def page_posts(payload: Any) -> list[RemotePost]:
     )
 
 
+def page_comments(payload: Any, *, post_id: str) -> list[RemoteComment]:
+    """Comments of GET /{post-id}/comments (fields COMMENT_FIELDS of the connector):
+    `from` is the commenter ({"id", "name"}), `parent` the comment answered when it
+    is a reply (with filter=stream, replies come in the same list)."""
+    items = payload.get("data") if isinstance(payload, dict) else None
+    comments = []
+    for item in items or []:
+        if not isinstance(item, dict) or not item.get("id"):
+            continue
+        author = as_dict(item.get("from"))
+        parent = as_dict(item.get("parent"))
+        comments.append(
+            RemoteComment(
+                remote_id=str(item["id"]),
+                text=str(item.get("message") or ""),
+                author_id=str(author.get("id") or ""),
+                author_name=str(author.get("name") or ""),
+                created_at=parse_time(item.get("created_time")),
+                url=str(item.get("permalink_url") or ""),
+                in_reply_to_id=str(parent.get("id") or post_id),
+                thread_key=post_id,
+                kind=CommentKind.COMMENT,
+            )
+        )
+    return comments
+
+
+def next_page_cursor(payload: Any) -> str:
+    """The `after` cursor of a Graph list when there is a next page ("" otherwise:
+    `paging.next` is absent on the last page)."""
+    paging = payload.get("paging") if isinstance(payload, dict) else None
+    if not isinstance(paging, dict) or not paging.get("next"):
+        return ""
+    cursors = paging.get("cursors")
+    return str(cursors.get("after") or "") if isinstance(cursors, dict) else ""
+
+
+def success(payload: Any) -> bool:
+    """{"success": true}, Graph's answer to an update (hiding a comment...)."""
+    return isinstance(payload, dict) and payload.get("success") is True
+
+
+# -- webhooks -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommentEvent:
+    """A webhook's news of a comment: which account (the Page or Instagram account
+    id), under which post (or media), which comment, what happened. The payload is
+    only a hint: the comment itself is read back through the connector."""
+
+    network: str
+    account_id: str
+    object_id: str
+    comment_id: str
+    verb: str = "add"
+
+
+def webhook_comment_events(payload: Any) -> list[CommentEvent]:
+    """Comment events of a Meta webhook notification: a Page's `feed` changes with
+    item "comment" (Webhooks for Pages), an Instagram account's `comments` changes
+    (Instagram webhooks). Anything else (likes, posts, messages) is left out."""
+    body = payload if isinstance(payload, dict) else {}
+    kind = body.get("object")
+    events = []
+    for entry in body.get("entry") or []:
+        if not isinstance(entry, dict):
+            continue
+        account_id = str(entry.get("id") or "")
+        for change in entry.get("changes") or []:
+            if not isinstance(change, dict) or not isinstance(
+                change.get("value"), dict
+            ):
+                continue
+            value = change["value"]
+            if kind == "page" and change.get("field") == "feed":
+                if value.get("item") != "comment" or not value.get("post_id"):
+                    continue
+                events.append(
+                    CommentEvent(
+                        network="facebook",
+                        account_id=account_id,
+                        object_id=str(value["post_id"]),
+                        comment_id=str(value.get("comment_id") or ""),
+                        verb=str(value.get("verb") or ""),
+                    )
+                )
+            elif kind == "instagram" and change.get("field") == "comments":
+                media = as_dict(value.get("media"))
+                if not media.get("id"):
+                    continue
+                events.append(
+                    CommentEvent(
+                        network="instagram",
+                        account_id=account_id,
+                        object_id=str(media["id"]),
+                        comment_id=str(value.get("id") or ""),
+                    )
+                )
+    return events
+
+
 def page_account(payload: Any) -> AccountInfo:
     body = payload if isinstance(payload, dict) else {}
     return AccountInfo(
@@ -261,6 +367,11 @@ def token(payload: Any, now: dt.datetime) -> tuple[str, dt.datetime | None]:
     if isinstance(expires_in, int | float) and expires_in > 0:
         return access_token, now + dt.timedelta(seconds=expires_in)
     return access_token, None
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _json_header(headers: Mapping[str, str], name: str) -> Any:

@@ -11,7 +11,12 @@ before media_publish is safe to retry. Graph has no idempotency key: after an un
 outcome of media_publish, the engine reconciles with `find_published`.
 The Graph plumbing (token, errors, usage headers, permalinks, deletion) is
 `GraphConnector`'s, in the Facebook package: this API is Facebook's Graph API.
-Docs: https://developers.facebook.com/docs/instagram-platform/content-publishing
+Comments (comment moderation guide): GET /{ig-media-id}/comments with their replies,
+answered with POST /{ig-comment-id}/replies (replies nest one level: an answer to a
+reply joins its top-level comment) and hidden with POST /{ig-comment-id}?hide=true;
+permission instagram_manage_comments.
+Docs: https://developers.facebook.com/docs/instagram-platform/content-publishing,
+https://developers.facebook.com/docs/instagram-platform/comment-moderation
 """
 
 import dataclasses
@@ -28,7 +33,9 @@ from parvis.connectors.base import (
     Draft,
     Limits,
     MediaItem,
+    PublishedPart,
     PublishResult,
+    RemoteComment,
     RemotePost,
     utc_now,
 )
@@ -42,6 +49,9 @@ from parvis.connectors.facebook.connector import GraphConnector
 from parvis.connectors.instagram import parse
 
 RECENT_MEDIA_FIELDS = "id,caption,permalink,timestamp"
+_COMMENT = "id,text,timestamp,username,from,parent_id"
+COMMENT_FIELDS = f"{_COMMENT},replies{{{_COMMENT}}}"
+COMMENT_PAGES = 10
 # An image container is usually ready within seconds; give up (safely, nothing is
 # published) after about half a minute.
 STATUS_CHECKS = 10
@@ -60,8 +70,19 @@ def no_media_url(item: MediaItem) -> str:
 class InstagramConnector(GraphConnector):
     network = "instagram"
     label = "Instagram"
-    # No PUBLISH_TEXT: an Instagram post is an image with a caption.
-    capabilities = frozenset({Capability.PUBLISH_IMAGES, Capability.DELETE})
+    # No PUBLISH_TEXT: an Instagram post is an image with a caption. No PIN: the
+    # Instagram API documents no way to pin a post to the profile grid. No mentions
+    # nor private messages: they come through the `mentions` webhook and the
+    # Instagram Messaging API (its own permission and review), not taken on here.
+    capabilities = frozenset(
+        {
+            Capability.PUBLISH_IMAGES,
+            Capability.DELETE,
+            Capability.READ_COMMENTS,
+            Capability.REPLY,
+            Capability.HIDE_COMMENT,
+        }
+    )
     # Caption: 2,200 characters, 30 hashtags. Images: JPEG, 8 MB at most. One image a
     # post here (carousels are not implemented). Links in captions do not click.
     limits = Limits(
@@ -125,6 +146,42 @@ class InstagramConnector(GraphConnector):
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         body = self._list(f"{self.ig_user_id}/media", RECENT_MEDIA_FIELDS, limit)
         return parse.media_posts(body)
+
+    def comments(
+        self, remote_id: str, since: dt.datetime | None = None
+    ) -> list[RemoteComment]:
+        """Comments and replies under the media `remote_id`, oldest first, without
+        the account's own."""
+        found = [
+            comment
+            for body in self._pages(
+                f"{remote_id}/comments", COMMENT_PAGES, fields=COMMENT_FIELDS
+            )
+            for comment in parse.media_comments(body, media_id=remote_id)
+            if not self.is_own(comment)
+            and not (since and comment.created_at and comment.created_at <= since)
+        ]
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        return sorted(found, key=lambda comment: comment.created_at or oldest)
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        direct: bool = False,
+    ) -> PublishedPart:
+        """POST /{ig-comment-id}/replies. Graph takes no idempotency key."""
+        if problems := self.reply_problems(text):
+            raise Rejected(" ".join(problems))
+        body = self._post(f"{in_reply_to_id}/replies", {"message": text})
+        return PublishedPart(remote_id=parse.created_id(body))
+
+    def hide_comment(self, remote_id: str) -> None:
+        """POST /{ig-comment-id}?hide=true (its author still sees it)."""
+        self._hide(remote_id, {"hide": "true"})
 
     # -- steps -------------------------------------------------------------------------
     def _caption(self, draft: Draft) -> str:

@@ -22,6 +22,7 @@ class InstagramOAuth(MetaLogin):
         "instagram_basic",
         "instagram_content_publish",
         "instagram_manage_contents",  # deleting a post
+        "instagram_manage_comments",  # reading, answering and hiding comments
         "pages_show_list",
         "pages_read_engagement",
     )

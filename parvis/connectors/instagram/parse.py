@@ -8,18 +8,25 @@ throttling headers), re-exported here so this package reads as one whole.
 from dataclasses import dataclass
 from typing import Any
 
-from parvis.connectors.base import AccountInfo, RemotePost
+from parvis.connectors.base import AccountInfo, CommentKind, RemoteComment, RemotePost
 from parvis.connectors.facebook.parse import (
+    CommentEvent,
+    as_dict,
     created_id,
     deleted,
     error_for,
     graph_error,
     listed_posts,
+    next_page_cursor,
     page_choices,
+    parse_time,
     rate_limit_state,
+    success,
+    webhook_comment_events,
 )
 
 __all__ = [
+    "CommentEvent",
     "PublishingQuota",
     "account",
     "container_status",
@@ -27,10 +34,14 @@ __all__ = [
     "deleted",
     "error_for",
     "graph_error",
+    "media_comments",
     "media_posts",
+    "next_page_cursor",
     "page_choices",
     "publishing_quota",
     "rate_limit_state",
+    "success",
+    "webhook_comment_events",
 ]
 
 # IG Container status_code values.
@@ -75,6 +86,38 @@ def publishing_quota(payload: Any) -> PublishingQuota:
 def media_posts(payload: Any) -> list[RemotePost]:
     """GET /{ig-user-id}/media?fields=id,caption,permalink,timestamp."""
     return listed_posts(payload, text="caption", created="timestamp", url="permalink")
+
+
+def media_comments(payload: Any, *, media_id: str) -> list[RemoteComment]:
+    """Comments of GET /{ig-media-id}/comments with their `replies` edge, flattened:
+    each comment, then its replies. `from` is {"id", "username"} of the author."""
+    items = payload.get("data") if isinstance(payload, dict) else None
+    comments: list[RemoteComment] = []
+    for item in items or []:
+        if not isinstance(item, dict) or not item.get("id"):
+            continue
+        comments.append(_comment(item, media_id=media_id))
+        replies = as_dict(item.get("replies"))
+        for reply in replies.get("data") or []:
+            if isinstance(reply, dict) and reply.get("id"):
+                comments.append(_comment(reply, media_id=media_id))
+    return comments
+
+
+def _comment(item: dict[str, Any], *, media_id: str) -> RemoteComment:
+    author = as_dict(item.get("from"))
+    username = str(author.get("username") or item.get("username") or "")
+    return RemoteComment(
+        remote_id=str(item["id"]),
+        text=str(item.get("text") or ""),
+        author_id=str(author.get("id") or ""),
+        author_name=username,
+        author_handle=f"@{username}" if username else "",
+        created_at=parse_time(item.get("timestamp")),
+        in_reply_to_id=str(item.get("parent_id") or media_id),
+        thread_key=media_id,
+        kind=CommentKind.COMMENT,
+    )
 
 
 def account(payload: Any) -> AccountInfo:

@@ -3,6 +3,14 @@
 LinkedIn offers no idempotency key, and no threads. It refuses a post identical to a
 recent one (422 DUPLICATE_POST), which guards against most double posts; after an
 unknown outcome, reconcile with `find_published` before publishing again.
+
+Comments (Comments API, permissions r_organization_social to read and
+w_organization_social to answer as the organization): GET
+/rest/socialActions/{post urn}/comments, and for a comment with replies the same on
+its comment URN; an answer is a comment of the organization with `parentComment`
+(comments nest one level). LinkedIn offers no way to hide a comment, and no API for
+an organization's mentions or messages that Parvis's permissions reach.
+Docs: learn.microsoft.com/linkedin/marketing/community-management/shares/comments-api
 """
 
 import datetime as dt
@@ -21,6 +29,7 @@ from parvis.connectors.base import (
     PublishedPart,
     PublishResult,
     RateLimitState,
+    RemoteComment,
     RemotePost,
     json_or_none,
     mark_failure,
@@ -47,6 +56,9 @@ LITTLE_RESERVED = frozenset("|{}@[]()<>#\\*_~")
 # Daily quotas reset at midnight UTC, but LinkedIn also throttles briefly to protect
 # its infrastructure: retry within the hour, or at the reset if it comes sooner.
 MAX_RETRY_AFTER = 3600.0
+# Comments a page (the Comments API pages with start and count) and pages a read.
+COMMENTS_PAGE = 100
+COMMENT_PAGES = 10
 
 
 def little_text(text: str) -> str:
@@ -71,9 +83,18 @@ def next_midnight(now: dt.datetime) -> dt.datetime:
 class LinkedInConnector(RefreshableConnector):
     network = "linkedin"
     label = "LinkedIn"
+    # No Capability.PIN: the Posts API (and the Community Management APIs) document
+    # no way to feature a post on an organization page; it is done on LinkedIn only.
     capabilities = frozenset(
-        {Capability.PUBLISH_TEXT, Capability.PUBLISH_IMAGES, Capability.DELETE}
+        {
+            Capability.PUBLISH_TEXT,
+            Capability.PUBLISH_IMAGES,
+            Capability.DELETE,
+            Capability.READ_COMMENTS,
+            Capability.REPLY,
+        }
     )
+    replies_nest_once = True
     # Commentary up to 3,000 characters; one image, or 2 to 20 as a multi-image post;
     # alt text up to 4,086 characters (Posts and MultiImage API schemas). The Images
     # API states a pixel count (36,152,320), not a weight: the base 5 MB guard stays.
@@ -156,6 +177,81 @@ class LinkedInConnector(RefreshableConnector):
             headers={**self._headers(), "X-RestLi-Method": "FINDER"},
         )
         return parse.remote_posts(response.json())[:limit]
+
+    def comments(
+        self, remote_id: str, since: dt.datetime | None = None
+    ) -> list[RemoteComment]:
+        """Comments under the organization's post `remote_id` and the replies to
+        them, oldest first, without the organization's own."""
+        found: list[RemoteComment] = []
+        for body in self._comment_pages(remote_id):
+            found.extend(parse.comments(body, post_urn=remote_id))
+            for item in body.get("elements") or []:
+                if parse.has_replies(item):
+                    urn = parse.comment_urn(item)
+                    replies: Any = next(iter(self._comment_pages(urn, pages=1)), {})
+                    found.extend(parse.comments(replies, post_urn=remote_id))
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        return sorted(
+            (
+                comment
+                for comment in found
+                if not self.is_own(comment)
+                and not (since and comment.created_at and comment.created_at <= since)
+            ),
+            key=lambda comment: comment.created_at or oldest,
+        )
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        direct: bool = False,
+    ) -> PublishedPart:
+        """A comment of the organization under the comment `in_reply_to_id` (with
+        `parentComment`) or under the post it names. No idempotency key."""
+        if problems := self.reply_problems(text):
+            raise Rejected(" ".join(problems))
+        body: dict[str, Any] = {
+            "actor": self._author(),
+            "object": parse.commented_object(in_reply_to_id) or in_reply_to_id,
+            "message": {"text": text},
+        }
+        if in_reply_to_id.startswith("urn:li:comment:"):
+            body["parentComment"] = in_reply_to_id
+        response = self.request(
+            "POST",
+            f"{API}/socialActions/{quote(in_reply_to_id, safe='')}/comments",
+            json=body,
+            headers=self._headers(),
+        )
+        urn = parse.comment_urn(json_or_none(response), response.headers)
+        if not urn:
+            raise Unavailable("LinkedIn n'a pas renvoyé l'identifiant du commentaire.")
+        post = parse.commented_object(urn) or body["object"]
+        return PublishedPart(urn, parse.comment_url(post, urn))
+
+    def is_own(self, comment: RemoteComment) -> bool:
+        return comment.author_id == self._author()
+
+    def _comment_pages(self, urn: str, pages: int = COMMENT_PAGES) -> list[Any]:
+        bodies = []
+        start: int | None = 0
+        for _ in range(pages):
+            if start is None:
+                break
+            body = self.request(
+                "GET",
+                f"{API}/socialActions/{quote(urn, safe='')}/comments",
+                params={"start": start, "count": COMMENTS_PAGE},
+                headers=self._headers(),
+            ).json()
+            bodies.append(body)
+            start = parse.next_start(body)
+        return bodies
 
     # -- HTTP --------------------------------------------------------------------------
     def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:

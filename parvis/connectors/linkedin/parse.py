@@ -12,14 +12,23 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
-from parvis.connectors.base import AccountInfo, Credentials, RemotePost
+from parvis.connectors.base import (
+    AccountInfo,
+    CommentKind,
+    Credentials,
+    RemoteComment,
+    RemotePost,
+)
 from parvis.connectors.oauth import renewed
 
 # Commentary comes back in the "little" text format: templates, mentions, escapes.
 HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?([#＃])\|([^}]*)\}")
 MENTION = re.compile(r"@\[([^\]]*)\]\(urn:li:[^)]*\)")
 ESCAPED = re.compile(r"\\([|{}@\[\]()<>#\\*_~])")
+# urn:li:comment:(<object urn>,<comment id>)
+COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[^,]+),(?P<id>\w+)\)$")
 # Error messages may start with the name of a Java exception.
 EXCEPTION_PREFIX = re.compile(r"^(?:[a-z]\w*\.)+\w+(?:Exception|Error): ")
 
@@ -66,6 +75,82 @@ def remote_posts(body: Any) -> list[RemotePost]:
             )
         )
     return posts
+
+
+def comments(body: Any, *, post_urn: str) -> list[RemoteComment]:
+    """Comments of GET /rest/socialActions/{urn}/comments (Comments API): `actor` is
+    a person or organization URN (LinkedIn gives no name without the member's own
+    consent), `$URN` (or `commentUrn`) the comment's URN, `created.time` epoch ms."""
+    found = []
+    for item in body.get("elements") or []:
+        if not isinstance(item, dict):
+            continue
+        urn = comment_urn(item)
+        if not urn:
+            continue
+        millis = (item.get("created") or {}).get("time")
+        found.append(
+            RemoteComment(
+                remote_id=urn,
+                text=str((item.get("message") or {}).get("text") or ""),
+                author_id=str(item.get("actor") or ""),
+                created_at=(
+                    dt.datetime.fromtimestamp(millis / 1000, dt.UTC) if millis else None
+                ),
+                url=comment_url(post_urn, urn),
+                in_reply_to_id=str(item.get("parentComment") or post_urn),
+                thread_key=post_urn,
+                kind=CommentKind.COMMENT,
+            )
+        )
+    return found
+
+
+def comment_urn(item: Any, headers: Mapping[str, str] | None = None) -> str:
+    """The URN of a comment: `$URN`, `commentUrn`, or built from `object` and the
+    id (x-restli-id header of a creation, or `id`)."""
+    if not isinstance(item, dict):
+        item = {}
+    for key in ("$URN", "commentUrn"):
+        if isinstance(item.get(key), str) and item[key]:
+            return str(item[key])
+    comment_id = (headers or {}).get("x-restli-id") or str(item.get("id") or "")
+    if comment_id.startswith("urn:li:comment:"):
+        return comment_id
+    if comment_id and item.get("object"):
+        return f"urn:li:comment:({item['object']},{comment_id})"
+    return ""
+
+
+def commented_object(urn: str) -> str:
+    """The post (activity, share, ugcPost) a comment URN belongs to."""
+    match = COMMENT_URN.match(urn)
+    return match.group("object") if match else ""
+
+
+def has_replies(item: Any) -> bool:
+    summary = item.get("commentsSummary") if isinstance(item, dict) else None
+    return bool(summary and summary.get("aggregatedTotalComments"))
+
+
+def next_start(body: Any) -> int | None:
+    """The `start` of the next page of a collection, or None after the last one."""
+    paging = body.get("paging") or {}
+    start, count, total = (
+        paging.get("start", 0),
+        paging.get("count", 0),
+        paging.get("total"),
+    )
+    if not count or total is None or start + count >= total:
+        return None
+    return int(start + count)
+
+
+def comment_url(post_urn: str, comment_urn_value: str) -> str:
+    match = COMMENT_URN.match(comment_urn_value)
+    if not match:
+        return post_url(post_urn)
+    return f"{post_url(post_urn)}?commentUrn={quote(comment_urn_value, safe='')}"
 
 
 def plain_text(commentary: str) -> str:

@@ -19,6 +19,8 @@ from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     AccountInfo,
     Capability,
+    CommentBatch,
+    CommentKind,
     Connector,
     Draft,
     Limits,
@@ -26,19 +28,26 @@ from parvis.connectors.base import (
     PublishedPart,
     PublishResult,
     RateLimitState,
+    RemoteComment,
     RemotePost,
     mark_failure,
 )
 from parvis.connectors.errors import ConnectorError, RateLimited, Rejected, Unavailable
 from parvis.connectors.mastodon import parse
-from parvis.connectors.mastodon.parse import RemoteComment, StatusMetrics
+from parvis.connectors.mastodon.parse import StatusMetrics
 
 LANGUAGE = "fr"
 VISIBILITY = "public"
 # Least to most restricted: a reply never widens the audience of what it answers.
 VISIBILITIES = ("public", "unlisted", "private", "direct")
+# Pinning and unpinning a status need this scope (methods/statuses#pin).
+PIN_SCOPE = "write:accounts"
 # Pauses between checks of an image still processing (GET /api/v1/media/:id -> 206).
 MEDIA_POLL_DELAYS = (0.5, 1.0, 2.0, 3.0, 5.0, 5.0, 5.0)
+# Notifications: 40 a page by default, 80 at most (methods/notifications#get); a read
+# follows at most this many pages forward before the next poll goes on from there.
+NOTIFICATIONS_PAGE = 80
+MENTION_PAGES = 5
 
 
 class MastodonConnector(Connector):
@@ -47,6 +56,9 @@ class MastodonConnector(Connector):
     # Mastodon keeps an Idempotency-Key for one hour per account: a retry with the same
     # key returns the first status instead of posting again.
     honours_idempotency_key = True
+    # Direct messages are statuses of visibility "direct" naming the account: they come
+    # with `mentions` (kind "direct"), so there is no READ_DIRECT_MESSAGES stream.
+    # No HIDE_COMMENT: Mastodon lets an account hide nobody's reply, only block/mute.
     # The key is stored for one hour, and only once the first request is done: the
     # engine retries on it only after SETTLE_AFTER and well within the hour.
     idempotency_window = dt.timedelta(minutes=50)
@@ -60,6 +72,7 @@ class MastodonConnector(Connector):
             Capability.READ_MENTIONS,
             Capability.REPLY,
             Capability.METRICS,
+            Capability.PIN,
         }
     )
     # Defaults of a stock instance (docs: methods/instance#v2, entities/Instance);
@@ -147,6 +160,23 @@ class MastodonConnector(Connector):
             ok=lambda response: response.is_success or response.status_code == 404,
         )
 
+    def pin(self, remote_id: str) -> None:
+        """Feature the status on the profile (POST /api/v1/statuses/:id/pin, scope
+        write:accounts). An instance keeps 5 pinned statuses by default; beyond, it
+        answers 422."""
+        self._require_scope(PIN_SCOPE)
+        self._call("POST", f"/api/v1/statuses/{remote_id}/pin")
+
+    def unpin(self, remote_id: str) -> None:
+        """POST /api/v1/statuses/:id/unpin: 200 also when it was not pinned; a status
+        already deleted (404) has nothing left to unpin."""
+        self._require_scope(PIN_SCOPE)
+        self._call(
+            "POST",
+            f"/api/v1/statuses/{remote_id}/unpin",
+            ok=lambda response: response.is_success or response.status_code == 404,
+        )
+
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         account_id = self.credentials.account_id or str(
             self._call("GET", "/api/v1/accounts/verify_credentials").json()["id"]
@@ -162,24 +192,54 @@ class MastodonConnector(Connector):
         """Mastodon shows a remote mention as "@user": the draft is compared so."""
         return local_mentions(text)
 
-    def comments(self, remote_id: str) -> list[RemoteComment]:
-        """Replies under a status (the whole tree), without the account's own."""
+    def comments(
+        self, remote_id: str, since: dt.datetime | None = None
+    ) -> list[RemoteComment]:
+        """Replies under a status (the whole tree, GET /api/v1/statuses/:id/context),
+        without the account's own, in the order of the tree."""
         context = self._call("GET", f"/api/v1/statuses/{remote_id}/context").json()
-        own = self.credentials.account_id
-        return [
-            parse.remote_comment(status)
-            for status in context.get("descendants", [])
-            if not own or str((status.get("account") or {}).get("id")) != own
-        ]
+        found = []
+        for status in context.get("descendants", []):
+            comment = dataclasses.replace(
+                parse.remote_comment(status, own_id=self.credentials.account_id),
+                kind=CommentKind.COMMENT,
+                thread_key=remote_id,
+            )
+            if self.is_own(comment):
+                continue
+            if since and comment.created_at and comment.created_at <= since:
+                continue
+            found.append(comment)
+        return found
 
-    def mentions(self, since_id: str = "", limit: int = 40) -> list[RemoteComment]:
-        """Statuses mentioning the account, oldest first; `since_id` is the
-        `notification_id` of the last one already read."""
-        params: dict[str, Any] = {"types[]": ["mention"], "limit": min(limit, 80)}
-        if since_id:
-            params["since_id"] = since_id
-        notifications = self._call("GET", "/api/v1/notifications", params=params)
-        return parse.mention_comments(notifications.json())
+    def mentions(self, cursor: str = "") -> CommentBatch:
+        """Statuses naming the account, from its `mention` notifications: replies to
+        its statuses, mentions and direct messages (kind `direct`) all come this way.
+        `cursor` is the id of the newest notification already read; pages are read
+        forward from it (min_id), so nothing between two polls is skipped. Without a
+        cursor, only the latest page."""
+        items: list[RemoteComment] = []
+        newest = cursor
+        own_id = self.credentials.account_id
+        for _ in range(MENTION_PAGES):
+            params: dict[str, Any] = {
+                "types[]": ["mention"],
+                "limit": NOTIFICATIONS_PAGE,
+            }
+            if newest:
+                params["min_id"] = newest
+            page = self._call("GET", "/api/v1/notifications", params=params).json()
+            if not page:
+                break
+            items.extend(
+                comment
+                for comment in parse.mention_comments(page, own_id=own_id)
+                if not self.is_own(comment)
+            )
+            newest = str(page[0]["id"])  # the API lists the newest first
+            if not cursor or len(page) < NOTIFICATIONS_PAGE:
+                break
+        return CommentBatch(items=tuple(items), cursor=newest)
 
     def reply(
         self,
@@ -188,23 +248,22 @@ class MastodonConnector(Connector):
         *,
         idempotency_key: str,
         mention: str = "",
+        direct: bool = False,
         visibility: str = VISIBILITY,
     ) -> PublishedPart:
         """Answer a status. Mastodon notifies only mentioned accounts: `mention` (the
-        comment's `author_handle`) is put first unless the text has it already.
-        `visibility` is the answered status' own, so a private message stays private."""
+        comment's `author_handle`) is put first unless the text has it already. An
+        answer is never more public than `visibility`, the answered status' own;
+        `direct` answers a private message privately."""
         if mention and mention.casefold() not in text.casefold():
             text = f"{mention} {text}"
-        if self.count(text) > self.max_chars():
-            raise Rejected(
-                f"La réponse compte {self.count(text)} caractères pour {self.label}, "
-                f"au-delà de la limite de {self.max_chars()}."
-            )
+        if problems := self.reply_problems(text):
+            raise Rejected(" ".join(problems))
         status = self._post_status(
             text,
             idempotency_key=idempotency_key,
             in_reply_to_id=in_reply_to_id,
-            visibility=narrowest(VISIBILITY, visibility),
+            visibility=narrowest(VISIBILITY, visibility, "direct" if direct else ""),
         )
         return parse.published_part(status)
 
@@ -305,6 +364,16 @@ class MastodonConnector(Connector):
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.credentials.access_token}"}
 
+    def _require_scope(self, scope: str) -> None:
+        """Channels connected before Parvis asked for `scope` lack it: say so rather
+        than let the instance answer 403."""
+        granted = set(str(self.credentials.extra.get("scope", "")).split())
+        if granted and scope not in granted and scope.split(":")[0] not in granted:
+            raise Rejected(
+                f"{self.label} : ce compte a été connecté sans l'autorisation "
+                f"« {scope} » ; reconnectez-le dans « Canaux » pour épingler."
+            )
+
     def _extra_int(self, key: str) -> int | None:
         try:
             value = int(self.credentials.extra.get(key, ""))
@@ -330,6 +399,7 @@ def local_mentions(text: str) -> str:
 
 
 def narrowest(*visibilities: str) -> str:
-    """The most restricted of `visibilities`; an unknown one counts as `direct`."""
-    known = [v if v in VISIBILITIES else "direct" for v in visibilities]
+    """The most restricted of `visibilities` (empty ones left out); an unknown one
+    counts as `direct`."""
+    known = [v if v in VISIBILITIES else "direct" for v in visibilities if v]
     return max(known, key=VISIBILITIES.index)

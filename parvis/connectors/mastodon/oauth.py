@@ -31,6 +31,8 @@ SCOPES = (
     "read:notifications",
     "write:statuses",
     "write:media",
+    # Pinning the alert of crisis mode (methods/statuses#pin).
+    "write:accounts",
 )
 
 

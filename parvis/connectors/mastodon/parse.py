@@ -12,29 +12,14 @@ from typing import Any
 
 from parvis.connectors.base import (
     AccountInfo,
+    CommentKind,
     PublishedPart,
     RateLimitState,
+    RemoteComment,
     RemotePost,
 )
 
 Json = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class RemoteComment:
-    """A reply to one of the account's statuses, or a status mentioning it.
-    `author_handle` is "@user" for the instance's own users, "@user@domain" otherwise;
-    `notification_id` is set for mentions (the cursor for the next read)."""
-
-    remote_id: str
-    in_reply_to_id: str
-    author_id: str
-    author_handle: str
-    text: str
-    created_at: dt.datetime | None
-    url: str
-    visibility: str = "public"
-    notification_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,26 +101,39 @@ def remote_post(status: Json) -> RemotePost:
     )
 
 
-def remote_comment(status: Json, *, notification_id: str = "") -> RemoteComment:
+def remote_comment(status: Json, *, own_id: str = "") -> RemoteComment:
+    """A status written to the account. A direct one is a private message; one
+    answering a status of the account (`own_id`) a comment; any other a mention."""
     account = status.get("account") or {}
+    in_reply_to_id = str(status.get("in_reply_to_id") or "")
+    if status.get("visibility") == "direct":
+        kind = CommentKind.DIRECT
+    elif own_id and str(status.get("in_reply_to_account_id") or "") == own_id:
+        kind = CommentKind.COMMENT
+    else:
+        kind = CommentKind.MENTION
     return RemoteComment(
         remote_id=str(status["id"]),
-        in_reply_to_id=str(status.get("in_reply_to_id") or ""),
-        author_id=str(account.get("id") or ""),
-        author_handle=f"@{account['acct']}" if account.get("acct") else "",
         text=status_text(status),
+        author_id=str(account.get("id") or ""),
+        author_name=str(account.get("display_name") or account.get("username") or ""),
+        author_handle=f"@{account['acct']}" if account.get("acct") else "",
         created_at=parse_datetime(status.get("created_at")),
         url=status.get("url") or status.get("uri") or "",
-        visibility=status.get("visibility") or "public",
-        notification_id=notification_id,
+        in_reply_to_id=in_reply_to_id,
+        # Statuses do not name their thread's root: the status answered stands in.
+        thread_key=in_reply_to_id or str(status["id"]),
+        kind=kind,
     )
 
 
-def mention_comments(notifications: list[Json]) -> list[RemoteComment]:
+def mention_comments(
+    notifications: list[Json], *, own_id: str = ""
+) -> list[RemoteComment]:
     """The statuses of `mention` notifications, oldest first (the API lists the newest
     first; ids are strings "not guaranteed to be a number", so the order is kept)."""
     comments = [
-        remote_comment(item["status"], notification_id=str(item["id"]))
+        remote_comment(item["status"], own_id=own_id)
         for item in notifications
         if item.get("type") == "mention" and item.get("status")
     ]

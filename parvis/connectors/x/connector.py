@@ -3,6 +3,13 @@
 X offers no idempotency key on POST /2/tweets; its refusal of duplicate content (403)
 is the only guard against a double post, so after an unknown outcome reconcile with
 `find_published` before publishing again.
+
+Listening: replies and mentions both come from the mentions timeline
+(GET /2/users/:id/mentions, since_id and pagination_token); answers are posts with
+`reply.in_reply_to_tweet_id`; a reply under one of the account's conversations is
+hidden with PUT /2/tweets/:id/hidden (scope tweet.moderate.write). Direct messages
+(dm.read) are not requested. Docs: docs.x.com/x-api/posts/timelines (mentions),
+/x-api/posts/manage-tweets (create), /x-api/posts/hide-replies (hide).
 """
 
 from typing import Any
@@ -13,12 +20,14 @@ from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     AccountInfo,
     Capability,
+    CommentBatch,
     Draft,
     Limits,
     MediaItem,
     PublishedPart,
     PublishResult,
     RateLimitState,
+    RemoteComment,
     RemotePost,
     json_or_none,
     mark_failure,
@@ -30,17 +39,31 @@ from parvis.connectors.x import parse
 from parvis.connectors.x.oauth import XOAuth
 
 API = "https://api.x.com/2"
+MENTION_FIELDS = {
+    "tweet.fields": "created_at,author_id,conversation_id,in_reply_to_user_id,"
+    "referenced_tweets",
+    "expansions": "author_id",
+    "user.fields": "name,username",
+}
+# 100 posts a page (5 to 100); X serves up to the 800 most recent mentions.
+MENTION_PAGES = 8
+HIDE_SCOPE = "tweet.moderate.write"
 
 
 class XConnector(RefreshableConnector):
     network = "x"
     label = "X (ex-Twitter)"
+    # No Capability.PIN: the X API v2 has no endpoint to pin a post (a user's
+    # `pinned_tweet_id` can be read, not set); pinning is done in the X app only.
     capabilities = frozenset(
         {
             Capability.PUBLISH_TEXT,
             Capability.PUBLISH_IMAGES,
             Capability.THREADS,
             Capability.DELETE,
+            Capability.READ_MENTIONS,
+            Capability.REPLY,
+            Capability.HIDE_COMMENT,
         }
     )
     # 280 weighted characters with links counted 23 (fundamentals/counting-characters);
@@ -120,6 +143,70 @@ class XConnector(RefreshableConnector):
             },
         )
         return parse.remote_posts(response.json())[:limit]
+
+    def mentions(self, cursor: str = "") -> CommentBatch:
+        """Posts naming the account, replies to it included, newer than the post id
+        `cursor` (since_id), every page of them; without a cursor, the latest page.
+        The new cursor is the newest id seen."""
+        user_id = self.credentials.account_id or self.verify().account_id
+        params: dict[str, Any] = {**MENTION_FIELDS, "max_results": 100}
+        if cursor:
+            params["since_id"] = cursor
+        items: list[RemoteComment] = []
+        newest = cursor
+        for _ in range(MENTION_PAGES):
+            body = self.request(
+                "GET",
+                f"{API}/users/{user_id}/mentions",
+                headers=self._auth(),
+                params=params,
+            ).json()
+            page = parse.mention_comments(body, own_id=user_id)
+            items[:0] = [item for item in page if not self.is_own(item)]
+            newest = parse.later_id(newest, parse.newest_id(body))
+            token = parse.next_token(body)
+            if not cursor or not token:
+                break
+            params = {**params, "pagination_token": token}
+        return CommentBatch(items=tuple(items), cursor=newest)
+
+    def reply(
+        self,
+        in_reply_to_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        mention: str = "",
+        direct: bool = False,
+    ) -> PublishedPart:
+        """A post answering `in_reply_to_id` (X adds the mention of its author). X
+        takes no idempotency key."""
+        if problems := self.reply_problems(text):
+            raise Rejected(" ".join(problems))
+        body = {"text": text, "reply": {"in_reply_to_tweet_id": in_reply_to_id}}
+        response = self.request(
+            "POST", f"{API}/tweets", json=body, headers=self._auth()
+        )
+        post_id = parse.created_post_id(response.json())
+        return PublishedPart(post_id, parse.post_url(post_id))
+
+    def hide_comment(self, remote_id: str) -> None:
+        """Hide a reply in one of the account's conversations (PUT
+        /2/tweets/:id/hidden); X refuses it for any other post."""
+        granted = set(str(self.credentials.extra.get("scope", "")).split())
+        if granted and HIDE_SCOPE not in granted:
+            raise Rejected(
+                f"{self.label} : ce compte a été connecté sans l'autorisation de "
+                "masquer des réponses ; reconnectez-le dans « Canaux »."
+            )
+        response = self.request(
+            "PUT",
+            f"{API}/tweets/{remote_id}/hidden",
+            json={"hidden": True},
+            headers=self._auth(),
+        )
+        if not parse.hidden(response.json()):
+            raise Rejected(f"X n'a pas masqué la réponse {remote_id}.")
 
     # -- HTTP --------------------------------------------------------------------------
     def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:

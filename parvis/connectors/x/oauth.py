@@ -21,7 +21,14 @@ from parvis.connectors.x import parse
 
 AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
 TOKEN_URL = "https://api.x.com/2/oauth2/token"  # noqa: S105 (an address, not a secret)
-SCOPES = ("tweet.read", "tweet.write", "users.read", "offline.access", "media.write")
+SCOPES = (
+    "tweet.read",
+    "tweet.write",
+    "users.read",
+    "offline.access",
+    "media.write",
+    "tweet.moderate.write",  # hiding replies under the account's posts
+)
 
 
 class XOAuth(RegisteredClientFlow):

@@ -10,7 +10,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from parvis.connectors.base import AccountInfo, Credentials, RateLimitState, RemotePost
+from parvis.connectors.base import (
+    AccountInfo,
+    CommentKind,
+    Credentials,
+    RateLimitState,
+    RemoteComment,
+    RemotePost,
+)
 from parvis.connectors.oauth import renewed
 
 
@@ -55,6 +62,66 @@ def remote_posts(body: Any) -> list[RemotePost]:
         )
         for item in body.get("data") or []
     ]
+
+
+def mention_comments(body: Any, *, own_id: str) -> list[RemoteComment]:
+    """Posts of GET /2/users/:id/mentions (tweet.fields created_at, author_id,
+    conversation_id, in_reply_to_user_id, referenced_tweets; expansions author_id),
+    oldest first. A post answering one of the account's is a comment."""
+    users = {
+        str(user.get("id")): user
+        for user in (body.get("includes") or {}).get("users") or []
+        if isinstance(user, dict)
+    }
+    comments = []
+    for item in body.get("data") or []:
+        author = users.get(str(item.get("author_id")), {})
+        username = str(author.get("username") or "")
+        replied_to = next(
+            (
+                str(ref.get("id"))
+                for ref in item.get("referenced_tweets") or []
+                if isinstance(ref, dict) and ref.get("type") == "replied_to"
+            ),
+            "",
+        )
+        answers_us = own_id and str(item.get("in_reply_to_user_id") or "") == own_id
+        comments.append(
+            RemoteComment(
+                remote_id=str(item["id"]),
+                text=str(item.get("text", "")),
+                author_id=str(item.get("author_id") or ""),
+                author_name=str(author.get("name") or username),
+                author_handle=f"@{username}" if username else "",
+                created_at=_timestamp(item.get("created_at")),
+                url=post_url(str(item["id"])),
+                in_reply_to_id=replied_to,
+                thread_key=str(item.get("conversation_id") or item["id"]),
+                kind=CommentKind.COMMENT if answers_us else CommentKind.MENTION,
+            )
+        )
+    return comments[::-1]  # X lists the newest first
+
+
+def newest_id(body: Any) -> str:
+    """meta.newest_id of a timeline page ("" when it holds no post)."""
+    return str((body.get("meta") or {}).get("newest_id") or "")
+
+
+def next_token(body: Any) -> str:
+    return str((body.get("meta") or {}).get("next_token") or "")
+
+
+def hidden(body: Any) -> bool:
+    """PUT /2/tweets/:id/hidden answers {"data": {"hidden": true}}."""
+    return bool((body.get("data") or {}).get("hidden"))
+
+
+def later_id(first: str, second: str) -> str:
+    """The more recent of two post ids (snowflakes grow with time)."""
+    if not first or not second:
+        return first or second
+    return max(first, second, key=int)
 
 
 def _timestamp(value: Any) -> dt.datetime | None:

@@ -323,3 +323,134 @@ def test_the_real_pds_errors_map_to_the_error_tree(http, pds_url, connector):
     with pytest.raises(AuthExpired) as caught:
         BlueskyConnector(stale, http).publish(Draft(parts=("x",), idempotency_key="t"))
     assert caught.value.network_code == "InvalidToken"
+
+
+def get_profile(http: httpx.Client, pds_url: str, did: str) -> dict:
+    return get_record(http, pds_url, f"at://{did}/app.bsky.actor.profile/self").json()
+
+
+def test_pin_sets_the_profile_pinned_post_and_unpin_clears_it(http, pds_url, connector):
+    alert = connector.publish(Draft(parts=("Alerte crue",), idempotency_key="alerte"))
+    # No profile record yet: pinning creates it (swapRecord null).
+    connector.pin(alert.remote_id)
+    profile = get_profile(http, pds_url, connector.did)
+    post = get_record(http, pds_url, alert.remote_id).json()
+    assert profile["value"]["pinnedPost"] == {"uri": post["uri"], "cid": post["cid"]}
+
+    # A profile edited by the team keeps its fields through pin and unpin.
+    value = {**profile["value"], "displayName": "Ville de Saint-Malo"}
+    edited = http.post(
+        f"{pds_url}/xrpc/com.atproto.repo.putRecord",
+        headers={"Authorization": f"Bearer {connector.credentials.access_token}"},
+        json={
+            "repo": connector.did,
+            "collection": "app.bsky.actor.profile",
+            "rkey": "self",
+            "record": value,
+        },
+    )
+    assert edited.status_code == 200, edited.text
+    other = connector.publish(Draft(parts=("Marché",), idempotency_key="marche"))
+    connector.unpin(other.remote_id)  # not the pinned one: nothing changes
+    assert get_profile(http, pds_url, connector.did)["value"] == value
+
+    connector.unpin(alert.remote_id)
+    after = get_profile(http, pds_url, connector.did)["value"]
+    assert "pinnedPost" not in after
+    assert after["displayName"] == "Ville de Saint-Malo"
+
+
+# -- answering and hiding (a citizen's account answers the authority's post) ---------
+def citizen_reply(
+    http: httpx.Client, pds_url: str, citizen: Account, post: dict, text: str
+) -> dict:
+    """A reply of `citizen` to `post` ({"uri", "cid"}), written as the Bluesky app
+    would, with the citizen's own session."""
+    session = http.post(
+        f"{pds_url}/xrpc/com.atproto.server.createSession",
+        json={"identifier": citizen.handle, "password": citizen.app_password},
+    ).json()
+    created = http.post(
+        f"{pds_url}/xrpc/com.atproto.repo.createRecord",
+        headers={"Authorization": f"Bearer {session['accessJwt']}"},
+        json={
+            "repo": citizen.did,
+            "collection": POST,
+            "record": {
+                "$type": POST,
+                "text": text,
+                "createdAt": "2026-05-04T09:41:18.902Z",
+                "reply": {"root": post, "parent": post},
+            },
+        },
+    )
+    assert created.status_code == 200, created.text
+    return {"uri": created.json()["uri"], "cid": created.json()["cid"]}
+
+
+def test_an_answer_is_a_reply_in_the_thread_posted_once(http, pds_url, connector):
+    citizen = create_account(http, pds_url, "habitante")
+    published = connector.publish(
+        Draft(parts=("Travaux rue de Dinan du 3 au 14 mars.",), idempotency_key="p1")
+    )
+    post = get_record(http, pds_url, published.remote_id).json()
+    root = {"uri": post["uri"], "cid": post["cid"]}
+    question = citizen_reply(
+        http, pds_url, citizen, root, "Le marché du mardi est-il maintenu ?"
+    )
+
+    text = "Bonjour, oui : le marché du mardi est maintenu, côté place."
+    answer = connector.reply(question["uri"], text, idempotency_key="rep-1")
+    again = connector.reply(question["uri"], text, idempotency_key="rep-1")
+
+    assert again == answer
+    record = get_record(http, pds_url, answer.remote_id).json()["value"]
+    assert record["text"] == text
+    assert record["reply"] == {"root": root, "parent": question}
+    assert len(list_posts(http, pds_url, connector.did)) == 2  # the post, one answer
+
+
+def test_a_reply_under_the_accounts_post_is_hidden_in_its_threadgate(
+    http, pds_url, connector
+):
+    citizen = create_account(http, pds_url, "riverain")
+    published = connector.publish(
+        Draft(parts=("Fête du quartier samedi.",), idempotency_key="p2")
+    )
+    post = get_record(http, pds_url, published.remote_id).json()
+    root = {"uri": post["uri"], "cid": post["cid"]}
+    insult = citizen_reply(http, pds_url, citizen, root, "Bande d'incapables.")
+
+    connector.hide_comment(insult["uri"])
+    connector.hide_comment(insult["uri"])  # already hidden: nothing changes
+
+    rkey = published.remote_id.rsplit("/", 1)[1]
+    gate = get_record(
+        http, pds_url, f"at://{connector.did}/app.bsky.feed.threadgate/{rkey}"
+    ).json()["value"]
+    assert gate["post"] == published.remote_id
+    assert gate["hiddenReplies"] == [insult["uri"]]
+    assert "allow" not in gate
+
+    # A reply in a thread the authority did not start is not its to hide.
+    session = http.post(
+        f"{pds_url}/xrpc/com.atproto.server.createSession",
+        json={"identifier": citizen.handle, "password": citizen.app_password},
+    ).json()
+    own_post = http.post(
+        f"{pds_url}/xrpc/com.atproto.repo.createRecord",
+        headers={"Authorization": f"Bearer {session['accessJwt']}"},
+        json={
+            "repo": citizen.did,
+            "collection": POST,
+            "record": {
+                "$type": POST,
+                "text": "Mon quartier",
+                "createdAt": "2026-05-04T10:00:00.000Z",
+            },
+        },
+    ).json()
+    theirs = {"uri": own_post["uri"], "cid": own_post["cid"]}
+    answer = citizen_reply(http, pds_url, citizen, theirs, "Et moi je réponds.")
+    with pytest.raises(Rejected, match="publications du compte"):
+        connector.hide_comment(answer["uri"])

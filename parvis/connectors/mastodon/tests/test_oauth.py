@@ -79,7 +79,7 @@ def test_parvis_registers_itself_on_the_instance_with_its_scopes():
         "client_name": "Parvis",
         "redirect_uris": [CLIENT.redirect_uri],
         "scopes": "read:accounts read:statuses read:notifications write:statuses "
-        "write:media",
+        "write:media write:accounts",
         "website": "https://parvis.example",
     }
 

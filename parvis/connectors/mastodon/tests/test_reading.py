@@ -8,10 +8,10 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from parvis.connectors.base import AccountInfo, Credentials, Draft
+from parvis.connectors.base import AccountInfo, Credentials, Draft, RemoteComment
 from parvis.connectors.errors import AuthExpired, Rejected, Unsupported
 from parvis.connectors.mastodon.connector import MastodonConnector
-from parvis.connectors.mastodon.parse import RemoteComment, StatusMetrics
+from parvis.connectors.mastodon.parse import StatusMetrics
 from parvis.connectors.testing import Router, fixture_response, load_fixture
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -143,32 +143,78 @@ def test_comments_are_the_replies_of_others_in_plain_text():
     assert comments == [
         RemoteComment(
             remote_id="114086301122450077",
-            in_reply_to_id=STATUS_ID,
-            author_id="109412087315554102",
-            author_handle="@morgane_kerleau@piaille.fr",
             text="@villedesaintmalo Les bus de la ligne 3 passent-ils toujours par la "
             "rue de Dinan pendant les travaux ?",
+            author_id="109412087315554102",
+            author_name="Morgane Kerleau",
+            author_handle="@morgane_kerleau@piaille.fr",
             created_at=dt.datetime(2026, 3, 2, 9, 28, 31, 402000, tzinfo=dt.UTC),
             url="https://piaille.fr/@morgane_kerleau/114086301090211875",
+            in_reply_to_id=STATUS_ID,
+            thread_key=STATUS_ID,
+            kind="comment",
         )
     ]
 
 
-def test_mentions_are_read_from_mention_notifications_since_the_last_one():
+def test_comments_since_a_time_leave_out_the_older_ones():
+    router = Router().add(
+        "GET",
+        rf"^/api/v1/statuses/{STATUS_ID}/context$",
+        respond("statuses_context__success"),
+    )
+    later = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    assert make_connector(router).comments(STATUS_ID, since=later) == []
+
+
+def test_mentions_are_read_forward_from_the_last_notification():
     router = Router().add(
         "GET", r"^/api/v1/notifications$", respond("notifications_mentions__success")
     )
-    [mention] = make_connector(router).mentions(since_id="58213001")
+    batch = make_connector(router).mentions(cursor="58213001")
 
     params = router.seen[0].url.params
     assert params.get_list("types[]") == ["mention"]
-    assert params["since_id"] == "58213001"
-    assert mention.notification_id == "58213377"
+    assert params["min_id"] == "58213001"  # forward: nothing between polls is skipped
+    assert batch.cursor == "58213377"
+    [mention] = batch.items
+    assert mention.kind == "mention"
     assert mention.author_handle == "@morgane_kerleau@piaille.fr"
     assert mention.text == (
         "@villedesaintmalo Un lampadaire ne fonctionne plus rue d'Alsace, devant le "
         "n° 12.\nMerci !"
     )
+
+
+def test_a_first_read_of_mentions_takes_the_latest_page_only():
+    router = Router().add(
+        "GET", r"^/api/v1/notifications$", respond("notifications_mentions__success")
+    )
+    batch = make_connector(router).mentions()
+    assert "min_id" not in router.seen[0].url.params
+    assert batch.cursor == "58213377" and len(router.seen) == 1
+
+
+def test_a_direct_message_comes_with_the_mentions_as_a_private_message():
+    router = Router().add(
+        "GET", r"^/api/v1/notifications$", respond("notifications_mentions__direct")
+    )
+    [message] = make_connector(router).mentions(cursor="58213377").items
+    assert message.kind == "direct"
+    assert message.author_handle == "@yannick_le_gall"
+
+
+def test_no_new_mention_keeps_the_cursor():
+    router = Router().add(
+        "GET", r"^/api/v1/notifications$", lambda request: httpx.Response(200, json=[])
+    )
+    batch = make_connector(router).mentions(cursor="58213377")
+    assert batch.items == () and batch.cursor == "58213377"
+
+
+def test_hiding_a_reply_is_not_something_mastodon_offers():
+    with pytest.raises(Unsupported):
+        make_connector(Router()).hide_comment("114086301122450077")
 
 
 def test_a_reply_mentions_the_author_and_keeps_a_private_exchange_private():
@@ -180,7 +226,7 @@ def test_a_reply_mentions_the_author_and_keeps_a_private_exchange_private():
         "Oui, la ligne 3 est maintenue.",
         idempotency_key="rep-7",
         mention="@morgane_kerleau@piaille.fr",
-        visibility="direct",
+        direct=True,
     )
     request = router.seen[0]
     body = parse_qs(request.content.decode())

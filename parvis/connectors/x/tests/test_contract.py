@@ -232,7 +232,10 @@ def test_the_authorization_url_asks_for_the_scopes_with_state_and_s256_challenge
         "response_type": ["code"],
         "client_id": ["Y2xpZW50LXBhcnZpcw"],
         "redirect_uri": ["https://parvis.example/oauth/x"],
-        "scope": ["tweet.read tweet.write users.read offline.access media.write"],
+        "scope": [
+            "tweet.read tweet.write users.read offline.access media.write "
+            "tweet.moderate.write"
+        ],
         "state": ["etat-123"],
         "code_challenge": ["defi"],
         "code_challenge_method": ["S256"],
