@@ -47,6 +47,7 @@ from parvis.connectors.errors import (
     Unavailable,
 )
 from parvis.connectors.safety import safe_http_url, user_address_client
+from parvis.publishing.archive import archive_record
 from parvis.publishing.messages import french_explanation
 from parvis.publishing.models import Attempt, Publication, PublicationState
 from parvis.publishing.services import follow_post
@@ -147,6 +148,12 @@ def _set_state(
         setattr(publication, name, value)
     if state in {State.PUBLISHED, State.FAILED}:
         follow_post(publication)
+    if state == State.PUBLISHED:
+        archive_record(publication=publication)
+        # An alert of crisis mode is then pinned where the network allows.
+        from parvis.planning.services.crisis import crisis_alert_published
+
+        crisis_alert_published(publication)
     return True
 
 

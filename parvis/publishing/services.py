@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from parvis.accounts.roles import Role
 from parvis.channels.models import Channel
 from parvis.connectors.errors import ConnectorError
+from parvis.publishing.archive import archive_mark_withdrawn
 from parvis.publishing.models import Publication, PublicationState
 from parvis.studio.models import Post, PostState, Variant
 from parvis.system.services import audit_record, notify
@@ -122,8 +123,10 @@ def publication_retry(*, publication: Publication, actor: Any) -> None:
                 "Seule une publication en échec, dont rien n'a été publié, peut être relancée."
             )
         )
+    # During crisis mode a retried post waits with the others, paused.
+    paused = _paused_by_crisis(publication.variant)
     Publication.objects.filter(pk=publication.pk, state=State.FAILED).update(
-        state=State.PENDING,
+        state=State.PAUSED if paused else State.PENDING,
         state_changed_at=timezone.now(),
         next_attempt_at=timezone.now(),
         attempts=0,
@@ -159,6 +162,7 @@ def publication_unpublish(*, publication: Publication, actor: Any) -> None:
         Publication.objects.filter(pk=publication.pk).update(
             state=State.DELETED, state_changed_at=timezone.now()
         )
+        archive_mark_withdrawn(publication=publication)
         audit_record(
             actor=actor,
             authority=publication.authority,

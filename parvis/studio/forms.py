@@ -1,5 +1,6 @@
 """Forms of the studio; messages in French, validation only (no writes)."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -7,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from parvis.planning.models import Campaign
+from parvis.planning.selectors_campaigns import campaign_choices
+from parvis.publishing.timing import local_to_utc
 from parvis.sources.models import Article
 from parvis.studio.models import PartnerAccount
 from parvis.studio.networks import NETWORKS
@@ -82,6 +86,16 @@ class PostCreateForm(forms.Form):
         error_messages={"required": _("Choisissez au moins un public.")},
         help_text=_("Une variante est écrite pour chaque réseau et chaque public."),
     )
+    campaign = forms.ModelChoiceField(
+        label=_("Campagne (facultatif)"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("Aucune"),
+        help_text=_("Ses liens prennent l'identifiant de suivi de la campagne."),
+        error_messages={
+            "invalid_choice": _("Cette campagne n'appartient pas à la collectivité.")
+        },
+    )
     campaign_slug = forms.SlugField(
         label=_("Campagne, pour le suivi des liens (facultatif)"),
         max_length=80,
@@ -90,10 +104,27 @@ class PostCreateForm(forms.Form):
             "Ajoutée aux liens comme utm_campaign, par exemple fete-de-la-musique-2027."
         ),
     )
+    # The calendar slot, in the authority's local time ("+ Nouvelle publication ce
+    # jour" of the calendar fills the date in).
+    planned_on = forms.DateField(
+        label=_("Date de publication prévue (facultatif)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Saisissez une date valide.")},
+    )
+    planned_time = forms.TimeField(
+        label=_("Heure prévue"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Saisissez une heure valide, par exemple 14:30.")},
+    )
 
     def __init__(self, *args: Any, authority: Any, articles: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.timezone_name = authority.timezone
         self.fields["article"].queryset = articles  # type: ignore[attr-defined]
+        campaigns = self.fields["campaign"]
+        campaigns.queryset = campaign_choices(authority=authority)  # type: ignore[attr-defined]
         audiences = authority.audiences.order_by("pk")
         self.fields["audiences"].queryset = audiences  # type: ignore[attr-defined]
         if not self.is_bound:
@@ -113,7 +144,34 @@ class PostCreateForm(forms.Form):
                 self.add_error("title", _("Donnez un titre au texte."))
             if not (data.get("text") or "").strip():
                 self.add_error("text", _("Saisissez le texte à adapter."))
+        campaign = data.get("campaign")
+        if campaign is not None:
+            if data.get("campaign_slug") not in ("", None, campaign.slug):
+                self.add_error(
+                    "campaign_slug",
+                    _(
+                        "Une publication de campagne prend l'identifiant de la "
+                        "campagne (« %(slug)s ») : laissez ce champ vide."
+                    )
+                    % {"slug": campaign.slug},
+                )
+            data["campaign_slug"] = campaign.slug
+        data["planned_at"] = self._planned_at(data)
         return data
+
+    def _planned_at(self, data: dict[str, Any]) -> dt.datetime | None:
+        day, time = data.get("planned_on"), data.get("planned_time")
+        if day is None:
+            return None
+        if time is None:
+            if "planned_time" not in self.errors:
+                self.add_error("planned_time", _("Indiquez aussi l'heure."))
+            return None
+        try:
+            return local_to_utc(dt.datetime.combine(day, time), self.timezone_name)
+        except ValidationError as error:
+            self.add_error("planned_time", error)
+            return None
 
 
 class VariantForm(forms.Form):

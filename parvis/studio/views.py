@@ -4,6 +4,7 @@ editor (source beside its variants; live counters, previews and checks)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from parvis.accounts.decorators import authority_view
 from parvis.accounts.roles import WRITE_ROLES
+from parvis.planning.forms_campaigns import PostCampaignForm
 from parvis.planning.selectors import workflow_for
+from parvis.planning.services import post_plan, post_set_campaign
 from parvis.studio import services
 from parvis.studio.display import CHECKS, COUNTING, variant_view
 from parvis.studio.forms import PostCreateForm, VariantForm
@@ -55,7 +58,12 @@ def post_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         authority=authority,
         articles=articles,
-        initial={"article": request.GET.get("article")},
+        initial={
+            "article": request.GET.get("article"),
+            "campaign": request.GET.get("campagne"),
+            "planned_on": request.GET.get("planned"),
+            "planned_time": "09:00" if request.GET.get("planned") else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,18 +75,27 @@ def post_new(request: HttpRequest) -> HttpResponse:
             "campaign_slug": data["campaign_slug"],
         }
         try:
-            if data["origin"] == PostCreateForm.ARTICLE:
-                post = services.post_create_from_article(
-                    article=data["article"], **common
-                )
-            else:
-                post = services.post_create_blank(
-                    title=data["title"],
-                    lead=data["lead"],
-                    text=data["text"],
-                    url=data["url"],
-                    **common,
-                )
+            with transaction.atomic():
+                if data["origin"] == PostCreateForm.ARTICLE:
+                    post = services.post_create_from_article(
+                        article=data["article"], **common
+                    )
+                else:
+                    post = services.post_create_blank(
+                        title=data["title"],
+                        lead=data["lead"],
+                        text=data["text"],
+                        url=data["url"],
+                        **common,
+                    )
+                if data["campaign"] is not None:
+                    post_set_campaign(
+                        post=post, campaign=data["campaign"], actor=request.user
+                    )
+                if data["planned_at"] is not None:
+                    post_plan(
+                        post=post, actor=request.user, planned_at=data["planned_at"]
+                    )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -123,6 +140,7 @@ def post_editor(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "groups": groups,
             "can_write": _can_write(request),
+            "campaign_form": PostCampaignForm.of_post(post),
             "rewrite_enabled": rewrite_enabled(),
             "check_names": CHECKS.items(),
             "done": request.GET.get("fait", ""),

@@ -14,6 +14,23 @@ from parvis.planning.services.approval import (
     post_submit_for_review,
     text_diff,
 )
+from parvis.planning.services.campaigns import (
+    campaign_delete,
+    campaign_save,
+    post_set_campaign,
+)
+from parvis.planning.services.crisis import (
+    crisis_alert_pin,
+    crisis_alert_pin_again,
+    crisis_alert_unpin,
+    crisis_lift,
+    crisis_start,
+)
+from parvis.planning.services.feeds import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    calendar_feed_touch,
+)
 from parvis.planning.services.schedule import (
     post_follow_publications,
     post_plan,
@@ -24,7 +41,17 @@ from parvis.planning.services.schedule import (
 __all__ = [
     "NotAllowed",
     "approval_policy_update",
+    "calendar_feed_create",
+    "calendar_feed_revoke",
+    "calendar_feed_touch",
+    "campaign_delete",
+    "campaign_save",
     "check_election_rules",
+    "crisis_alert_pin",
+    "crisis_alert_pin_again",
+    "crisis_alert_unpin",
+    "crisis_lift",
+    "crisis_start",
     "post_approve",
     "post_approve_and_publish_now",
     "post_back_to_draft",
@@ -33,6 +60,7 @@ __all__ = [
     "post_reject",
     "post_reopen_after_edit",
     "post_schedule",
+    "post_set_campaign",
     "post_submit_for_review",
     "post_unschedule",
     "text_diff",

@@ -48,9 +48,9 @@ PAST_TOLERANCE = dt.timedelta(minutes=5)
 
 @transaction.atomic
 def post_plan(*, post: Post, actor: Any, planned_at: dt.datetime | None) -> Post:
-    """Put the post on a slot of the calendar (an aware instant), or take it off
-    (None, not for a scheduled post). A scheduled post moves with its waiting
-    publications; one already sent or being sent cannot move."""
+    """Put the post on a slot of the calendar (an aware instant, not in the past),
+    or take it off (None, not for a scheduled post). A scheduled post moves with its
+    waiting publications; one already sent or being sent cannot move."""
     from parvis.publishing.models import PublicationState
     from parvis.publishing.services import publication_schedule
 
@@ -64,15 +64,21 @@ def post_plan(*, post: Post, actor: Any, planned_at: dt.datetime | None) -> Post
             _("Cette publication est déjà partie : elle ne se déplace plus.")
         )
     before = post.planned_at
+    if planned_at is not None and planned_at < timezone.now() - PAST_TOLERANCE:
+        raise ValidationError(_("Cette date est passée : choisissez-en une autre."))
     if post.state == State.SCHEDULED:
         if planned_at is None:
             raise ValidationError(
                 _("Déprogrammez la publication avant de lui retirer sa date.")
             )
-        if planned_at < timezone.now() - PAST_TOLERANCE:
-            raise ValidationError(_("Cette date est passée : choisissez-en une autre."))
         _check_guard_at(post, planned_at)
-        publications = list(_handed_over(post).select_related("variant", "channel"))
+        # Publications cancelled earlier (unscheduled, or a channel left out when
+        # scheduled again) stay cancelled: they neither block the move nor come back.
+        publications = list(
+            _handed_over(post)
+            .exclude(state=PublicationState.CANCELLED)
+            .select_related("variant", "channel")
+        )
         waiting = {PublicationState.PENDING, PublicationState.PAUSED}
         if any(p.state not in waiting for p in publications):
             raise ValidationError(
@@ -183,7 +189,8 @@ def post_unschedule(*, post: Post, actor: Any, comment: str = "") -> Post:
     if post.state != State.SCHEDULED:
         raise ValidationError(_("Cette publication n'est pas programmée."))
     waiting = [PublicationState.PENDING, PublicationState.PAUSED]
-    publications = _handed_over(post)
+    # Those cancelled before (an earlier unscheduling) are not "already sent".
+    publications = _handed_over(post).exclude(state=PublicationState.CANCELLED)
     if publications.exclude(state__in=waiting).exists():
         raise ValidationError(
             _("Trop tard : une partie de cette publication est déjà partie.")

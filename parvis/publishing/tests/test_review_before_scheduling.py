@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from parvis.planning.services import post_approve
 from parvis.publishing.models import Publication
 from parvis.publishing.services import publication_schedule
-from parvis.planning.services import post_approve
 from parvis.studio import services
 
 pytestmark = pytest.mark.django_db
