@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "parvis.planning",
     "parvis.publishing",
     "parvis.sources",
+    "parvis.inbox",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parvis.web.context_processors.shell",
+                "parvis.planning.context_processors.crisis",
             ],
         },
     },
@@ -237,6 +239,16 @@ SECURE_PROXY_SSL_HEADER = (
 # local demo with a local peer).
 ALLOW_PRIVATE_NETWORK_URLS = env_bool("ALLOW_PRIVATE_NETWORK_URLS", False)
 
+# Public intake (report form, Open311 POST): accepted submissions per window of
+# `window_seconds`, per client (form: one IP address; Open311: one API key) and per
+# authority in all. Counted in CACHES["default"] (Redis in production).
+PUBLIC_INTAKE_RATE_LIMIT = {
+    "form_per_client": 5,
+    "open311_per_client": 60,
+    "per_authority": 300,
+    "window_seconds": 600,
+}
+
 # Applications registered by the installation with the networks that need one
 # (OAuth 2). Empty: connecting accounts of that network is not offered.
 X_CLIENT_ID = os.environ.get("X_CLIENT_ID", "")
@@ -246,6 +258,15 @@ LINKEDIN_CLIENT_SECRET = os.environ.get("LINKEDIN_CLIENT_SECRET", "")
 META_APP_ID = os.environ.get("META_APP_ID", "")
 META_APP_SECRET = os.environ.get("META_APP_SECRET", "")
 META_LOGIN_CONFIG_ID = os.environ.get("META_LOGIN_CONFIG_ID", "")
+# The verify token typed in the App Dashboard for Meta's webhooks (Facebook Page
+# `feed`, Instagram `comments`); empty: the webhook endpoint answers 403 to Meta's
+# subscription check. Notifications are verified with META_APP_SECRET.
+META_WEBHOOK_VERIFY_TOKEN = os.environ.get("META_WEBHOOK_VERIFY_TOKEN", "")
+
+# Inbox: how often every connected account is read for new comments, mentions and
+# messages, and for how many days after publication the comments of a post are read.
+INBOX_POLL_SECONDS = int(os.environ.get("INBOX_POLL_SECONDS", "300"))
+INBOX_COMMENTS_DAYS = int(os.environ.get("INBOX_COMMENTS_DAYS", "14"))
 
 # Optional rewriting of studio variants by a language model, through an OpenAI-compatible
 # chat completions endpoint (a self-hosted model or a provider). Empty URL: off. The key

@@ -20,6 +20,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.planning.urls_best_time")),
     path("", include("parvis.publishing.urls_archive")),
     path("", include("parvis.sources.urls")),
+    path("", include("parvis.inbox.urls")),
+    path("", include("parvis.inbox.urls_public")),
+    path("", include("parvis.inbox.urls_replies")),
+    path("", include("parvis.inbox.urls_webhooks")),
 ]
 
 if not settings.PRODUCTION:

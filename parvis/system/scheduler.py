@@ -35,6 +35,7 @@ def default_jobs() -> list[PeriodicJob]:
     from django.conf import settings
 
     from parvis.channels.tasks import check_channel_expiry
+    from parvis.inbox.tasks import poll_channels, settle_replies
     from parvis.publishing.tasks import dispatch_publications
     from parvis.sources.tasks import poll_due_sources
     from parvis.system.tasks import prune_heartbeats, worker_heartbeat
@@ -51,6 +52,12 @@ def default_jobs() -> list[PeriodicJob]:
             settings.SCHEDULER_TICK_SECONDS,
             dispatch_publications.enqueue,
         ),
+        # Every connected account read for comments, mentions and messages.
+        PeriodicJob(
+            "inbox.poll_channels", settings.INBOX_POLL_SECONDS, poll_channels.enqueue
+        ),
+        # Replies whose task was lost, or whose worker died mid-send.
+        PeriodicJob("inbox.settle_replies", 300, settle_replies.enqueue),
     ]
 
 

@@ -74,25 +74,30 @@ def send_mail_logged(*, subject: str, body: str, recipients: list[str]) -> bool:
 def notify(
     *,
     authority: Any,
-    roles: Any,
+    roles: Any = (),
     message: str,
     url: str = "",
     email: bool = True,
+    users: Any = None,
 ) -> int:
-    """Notify every member of `authority` having one of `roles`, in the app and (if
-    `email`) by e-mail once the transaction commits. Returns how many were told."""
+    """Notify every member of `authority` having one of `roles`, and the `users`
+    given (the members of a service, an assignee), each once, in the app and (if
+    `email`) by e-mail once the transaction commits. Inactive users are skipped.
+    Returns how many were told."""
     from django.conf import settings
 
     from parvis.accounts.models import Membership
     from parvis.system.models import Notification
 
-    users = [
-        membership.user
+    chosen: dict[int, Any] = {}
+    if roles:
         for membership in Membership.objects.filter(
             authority=authority, role__in=list(roles)
-        ).select_related("user")
-        if membership.user.is_active
-    ]
+        ).select_related("user"):
+            chosen.setdefault(membership.user.pk, membership.user)
+    for user in users or ():
+        chosen.setdefault(user.pk, user)
+    users = [user for user in chosen.values() if user.is_active]
     Notification.objects.bulk_create(
         [
             Notification(user=user, authority=authority, message=message[:500], url=url)

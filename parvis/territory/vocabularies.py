@@ -57,3 +57,34 @@ class ElectionKind(models.TextChoices):
     PRESIDENTIELLE = "presidentielle", _("Présidentielle")
     EUROPEENNES = "europeennes", _("Européennes")
     AUTRE = "autre", _("Autre scrutin (partielle, référendum local)")
+
+
+class Intent(models.TextChoices):
+    QUESTION = "question", _("Question")
+    SIGNALEMENT = "signalement", _("Signalement (problème dans l'espace public)")
+    RECLAMATION = "reclamation", _("Réclamation (sur un service)")
+    SUGGESTION = "suggestion", _("Suggestion")
+    REMERCIEMENT = "remerciement", _("Remerciement")
+    ABUS = "abus", _("Abus (insulte, haine, spam)")
+    AUTRE = "autre", _("Autre")
+
+
+class Sentiment(models.TextChoices):
+    NEGATIF = "negatif", _("Négatif")
+    NEUTRE = "neutre", _("Neutre")
+    POSITIF = "positif", _("Positif")
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    NORMAL = "normal", _("Normal")
+
+
+class Level(models.TextChoices):
+    """The level of government competent for a request (DESIGN.md)."""
+
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("Intercommunalité (EPCI)")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+    ETAT = "etat", _("État")

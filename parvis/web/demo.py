@@ -1,6 +1,8 @@
 """The demo: a real commune from the reference (Saint-Malo, ~47,000 inhabitants), its
 real agglomeration, and one user per role. Loaded once by `parvis demo` / `make run`."""
 
+from typing import Any
+
 from django.db import transaction
 
 from parvis.accounts.models import User
@@ -74,6 +76,7 @@ def demo_load() -> Authority | None:
     if voirie is not None:
         voirie.members.add(User.objects.get(email="agent@parvis.demo"))
     _demo_post(commune)
+    _demo_planning(commune)
     return commune
 
 
@@ -117,3 +120,119 @@ def _demo_post(commune: Authority) -> None:
         ),
         campaign_slug="travaux-sillon-2027",
     )
+
+
+# Further demo pages, written for the demo (not real announcements of the town).
+DEMO_PLANNED: list[dict[str, Any]] = [
+    {
+        "title": "Marché de Noël intra-muros : 60 chalets place Chateaubriand",
+        "text": (
+            "Le marché de Noël ouvre le samedi 12 décembre place Chateaubriand, avec "
+            "60 chalets d'artisans et de producteurs. Il est ouvert tous les jours de "
+            "11 h à 20 h jusqu'au 24 décembre. Une navette gratuite relie le parking "
+            "Paul Féval à la porte Saint-Vincent toutes les 15 minutes le week-end."
+        ),
+        "url": "https://demo.parvis.example/saint-malo/marche-de-noel",
+        "networks": ["facebook", "instagram", "bluesky"],
+        "days": 4,
+        "hour": 12,
+        "state": "approved",
+        "campaign": "noel",
+    },
+    {
+        "title": "Collecte des sapins de Noël du 4 au 15 janvier",
+        "text": (
+            "Après les fêtes, déposez votre sapin naturel, sans décoration ni sac, dans "
+            "l'un des 12 points de collecte de la ville du lundi 4 au vendredi 15 "
+            "janvier. Les sapins sont broyés et le broyat est offert aux jardiniers à "
+            "la déchèterie. La liste des points de collecte est en ligne."
+        ),
+        "url": "https://demo.parvis.example/saint-malo/collecte-des-sapins",
+        "networks": ["facebook", "x", "bluesky"],
+        "days": 9,
+        "hour": 18,
+        "state": "in_review",
+        "campaign": "noel",
+    },
+    {
+        "title": "Conseil municipal du lundi 14 décembre à 18 h 30",
+        "text": (
+            "Le conseil municipal se réunit le lundi 14 décembre à 18 h 30 à l'hôtel "
+            "de ville. La séance est publique et retransmise en direct sur le site de "
+            "la ville. L'ordre du jour comprend le budget primitif 2027 et la "
+            "tarification des services périscolaires."
+        ),
+        "url": "https://demo.parvis.example/saint-malo/conseil-municipal",
+        "networks": ["facebook", "x", "linkedin"],
+        "days": 15,
+        "hour": 10,
+        "state": "draft",
+        "campaign": "",
+    },
+]
+
+
+def _demo_planning(commune: Authority) -> None:
+    """A campaign and a few posts planned over the next weeks, in the states of
+    the circuit, so that the calendar and the dashboard have something to show."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.planning.services import (
+        campaign_save,
+        post_approve,
+        post_plan,
+        post_set_campaign,
+        post_submit_for_review,
+    )
+    from parvis.publishing.timing import local_to_utc
+    from parvis.studio.services import post_create_blank
+
+    editor = User.objects.get(email="redaction@parvis.demo")
+    validator = User.objects.get(email="validation@parvis.demo")
+    today = timezone.localdate()
+    campaign = campaign_save(
+        authority=commune,
+        actor=editor,
+        values={
+            "name": "Noël à Saint-Malo",
+            "slug": "noel",
+            "objective": "attractivite",
+            "description": "Faire venir habitants et visiteurs aux animations de Noël.",
+            "starts_on": today,
+            "ends_on": today + dt.timedelta(days=45),
+            "posts_per_week": 2,
+            "audiences": list(
+                commune.audiences.filter(slug__in=["habitants", "familles"])
+            ),
+        },
+    )
+    audience_ids = list(
+        commune.audiences.filter(slug="habitants").values_list("pk", flat=True)
+    )
+    for item in DEMO_PLANNED:
+        post = post_create_blank(
+            authority=commune,
+            actor=editor,
+            title=str(item["title"]),
+            text=str(item["text"]),
+            url=str(item["url"]),
+            networks=list(item["networks"]),
+            audience_ids=audience_ids,
+        )
+        if item["campaign"]:
+            post_set_campaign(post=post, campaign=campaign, actor=editor)
+        day = today + dt.timedelta(days=int(str(item["days"])))
+        post_plan(
+            post=post,
+            actor=editor,
+            planned_at=local_to_utc(
+                dt.datetime.combine(day, dt.time(int(str(item["hour"])))),
+                commune.timezone,
+            ),
+        )
+        if item["state"] in {"in_review", "approved"}:
+            post_submit_for_review(post=post, actor=editor)
+        if item["state"] == "approved":
+            post_approve(post=post, actor=validator)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from parvis.accounts.decorators import authority_view
 from parvis.accounts.selectors import members_of, memberships_of, pending_invitations_of
+from parvis.planning.selectors import agenda_of
 from parvis.territory.selectors import election_windows, territory_parents
 from parvis.web.theme import DEFAULT_PRIMARY
 
@@ -38,5 +39,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "service_count": authority.services.count(),
             "has_brand": bool(authority.logo)
             or authority.primary_color != DEFAULT_PRIMARY,
+            "agenda": agenda_of(authority=authority),
         },
     )

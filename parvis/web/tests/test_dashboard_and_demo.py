@@ -16,6 +16,36 @@ def test_dashboard_says_what_to_do_next(client_of, admin_user, commune):
     assert "Inviter l'équipe" in page.text
 
 
+def test_dashboard_lists_posts_to_review_the_weeks_slots_and_failures(
+    client_of, editor, commune
+):
+    from django.utils import timezone
+
+    from parvis.studio.models import Post
+
+    Post.objects.create(
+        authority=commune, title="Forum des associations", state="in_review"
+    )
+    Post.objects.create(
+        authority=commune,
+        title="Collecte des sapins",
+        state="approved",
+        planned_at=timezone.now() + dt.timedelta(days=2),
+    )
+    Post.objects.create(
+        authority=commune,
+        title="Bilan 2030",
+        state="approved",
+        planned_at=timezone.now() + dt.timedelta(days=20),
+    )
+    page = client_of(editor).get(reverse("web:dashboard", args=[commune.slug]))
+    assert "1 publication en relecture" in page.text
+    assert "Forum des associations" in page.text
+    assert "Collecte des sapins" in page.text
+    assert "Bilan 2030" not in page.text  # beyond the week
+    assert "Aucun échec." in page.text
+
+
 def test_dashboard_warns_during_a_pre_election_period(
     client_of, admin_user, commune, monkeypatch
 ):
@@ -55,6 +85,27 @@ def test_the_demo_has_a_studio_post_with_variants_to_look_at():
     from parvis.studio.models import Post
 
     commune = demo_load()
-    post = Post.objects.get(authority=commune)
+    post = Post.objects.get(authority=commune, campaign_slug="travaux-sillon-2027")
     assert post.variants.count() == 8  # 4 networks x 2 audiences
     assert all(variant.checks for variant in post.variants.all())
+
+
+@pytest.mark.slow
+def test_the_demo_calendar_has_a_campaign_and_posts_in_each_state_of_the_circuit(
+    client_of,
+):
+    from parvis.planning.models import Campaign
+    from parvis.studio.models import Post
+
+    commune = demo_load()
+    campaign = Campaign.objects.get(authority=commune)
+    assert campaign.posts.count() == 2
+    planned = Post.objects.filter(authority=commune, planned_at__isnull=False)
+    assert sorted(planned.values_list("state", flat=True)) == [
+        "approved",
+        "draft",
+        "in_review",
+    ]
+    editor = User.objects.get(email="redaction@parvis.demo")
+    page = client_of(editor).get(reverse("calendar:list", args=[commune.slug]))
+    assert "Marché de Noël intra-muros" in page.text
