@@ -272,3 +272,27 @@ class Open311KeyForm(forms.Form):
         max_length=120,
         help_text=_("Par exemple : application de signalement de la métropole."),
     )
+
+
+class PersonForm(forms.Form):
+    """Who asks for their data: the e-mail they wrote from, or their account name on
+    a network."""
+
+    identifier = forms.CharField(
+        label=_("Courriel ou nom de compte de la personne"),
+        max_length=254,
+        help_text=_(
+            "L'adresse depuis laquelle elle a écrit (formulaire, Open311, courriel) "
+            "ou son nom de compte sur un réseau, par exemple @camille.dupont."
+        ),
+    )
+
+
+class EraseForm(PersonForm):
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme l'effacement : le texte, l'auteur, les coordonnées et la "
+            "photo de ces messages seront effacés définitivement."
+        ),
+        error_messages={"required": _("Cochez la case pour confirmer l'effacement.")},
+    )

@@ -3,7 +3,7 @@ messages to sort first, the settings."""
 
 from django.urls import path
 
-from parvis.inbox import views
+from parvis.inbox import views, views_privacy
 
 app_name = "inbox"
 urlpatterns = [
@@ -21,6 +21,26 @@ urlpatterns = [
         "c/<slug:slug>/messages/reglages/open311/<int:pk>/revoquer/",
         views.open311_key_revoke,
         name="open311_key_revoke",
+    ),
+    path(
+        "c/<slug:slug>/messages/donnees-personnelles/",
+        views_privacy.person_data,
+        name="privacy",
+    ),
+    path(
+        "c/<slug:slug>/messages/donnees-personnelles/export/",
+        views_privacy.person_data_export,
+        name="privacy_export",
+    ),
+    path(
+        "c/<slug:slug>/messages/donnees-personnelles/effacement/",
+        views_privacy.person_data_erase,
+        name="privacy_erase",
+    ),
+    path(
+        "c/<slug:slug>/messages/registre-des-traitements/",
+        views_privacy.processing_register,
+        name="register",
     ),
     path("c/<slug:slug>/messages/<int:pk>/", views.message_show, name="detail"),
     path(

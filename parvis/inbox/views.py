@@ -7,6 +7,7 @@ shown is masked (inbox/personal_data.py) unless a member who handles the message
 asks for the full text, which the audit log records. The forms of the handling panel
 answer htmx with the panel redrawn; without JavaScript they redirect to the page."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from parvis.inbox.forms import (
     Open311KeyForm,
     StatusForm,
 )
-from parvis.inbox.models import Message, Open311Key
+from parvis.inbox.models import Alert, Message, Open311Key
 from parvis.inbox.personal_data import mask
 from parvis.inbox.selectors import (
     COUNT_CAP,
@@ -95,8 +96,27 @@ def message_list(request: HttpRequest) -> HttpResponse:
             "count_cap": COUNT_CAP,
             "search_window": SEARCH_WINDOW,
             "viewer": viewer,
+            "alerts": _recent_alerts(authority) if viewer.sees_all else [],
         },
     )
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    alert: Alert
+    words: str
+
+
+def _recent_alerts(authority: Any) -> list[AlertLine]:
+    from parvis.inbox.services.alerts import alert_words
+
+    since = timezone.now() - dt.timedelta(hours=48)
+    return [
+        AlertLine(alert, alert_words(alert))
+        for alert in Alert.objects.filter(authority=authority, created_at__gte=since)[
+            :5
+        ]
+    ]
 
 
 def _detail_context(

@@ -35,7 +35,15 @@ def default_jobs() -> list[PeriodicJob]:
     from django.conf import settings
 
     from parvis.channels.tasks import check_channel_expiry
-    from parvis.inbox.tasks import poll_channels, settle_replies
+    from parvis.inbox.tasks import (
+        acknowledge_pending,
+        classify_pending,
+        detect_alerts,
+        poll_channels,
+        purge_expired,
+        retrain_due,
+        settle_replies,
+    )
     from parvis.publishing.tasks import dispatch_publications
     from parvis.sources.tasks import poll_due_sources
     from parvis.system.tasks import prune_heartbeats, worker_heartbeat
@@ -58,6 +66,15 @@ def default_jobs() -> list[PeriodicJob]:
         ),
         # Replies whose task was lost, or whose worker died mid-send.
         PeriodicJob("inbox.settle_replies", 300, settle_replies.enqueue),
+        # Messages whose classification or receipt e-mail failed at reception.
+        PeriodicJob("inbox.classify_pending", 300, classify_pending.enqueue),
+        PeriodicJob("inbox.acknowledge_pending", 600, acknowledge_pending.enqueue),
+        # Spikes of messages or of negative ones on a topic, against the baseline.
+        PeriodicJob("inbox.detect_alerts", 900, detect_alerts.enqueue),
+        # The authority's own model, retrained from new corrections, at night-ish.
+        PeriodicJob("inbox.retrain_due", 6 * 3600, retrain_due.enqueue),
+        # Retention: personal data of messages closed long ago, anonymised.
+        PeriodicJob("inbox.purge_expired", 24 * 3600, purge_expired.enqueue),
     ]
 
 

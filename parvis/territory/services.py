@@ -108,6 +108,12 @@ def authority_create(
         is_demo=is_demo,
     )
     authority_seed_defaults(authority=authority)
+    # The usual report categories of its kind, so the public form and the Open311
+    # service list work at once (the inbox owns them; imported here, not at the top,
+    # because the foundation does not otherwise depend on the inbox).
+    from parvis.inbox.services import report_categories_seed
+
+    report_categories_seed(authority=authority)
     if creator is not None:
         membership_set(
             authority=authority, user=creator, role=Role.ADMIN, actor=creator

@@ -77,6 +77,7 @@ def demo_load() -> Authority | None:
         voirie.members.add(User.objects.get(email="agent@parvis.demo"))
     _demo_post(commune)
     _demo_planning(commune)
+    _demo_inbox(commune)
     return commune
 
 
@@ -236,3 +237,180 @@ def _demo_planning(commune: Authority) -> None:
             post_submit_for_review(post=post, actor=editor)
         if item["state"] == "approved":
             post_approve(post=post, actor=validator)
+
+
+# Citizens' messages written for the demo (no real person): what a town of this size
+# receives in a few days, through its form, Open311 and its network accounts.
+DEMO_MESSAGES: list[dict[str, Any]] = [
+    {
+        "origin": "form",
+        "kind": "report",
+        "hours": 2,
+        "author_email": "habitant.demo@example.org",
+        "address": "Rue de Dinan, devant le n° 14",
+        "text": (
+            "Un nid-de-poule profond s'est formé sur la chaussée rue de Dinan, devant "
+            "le numéro 14. Deux cyclistes ont failli tomber ce matin."
+        ),
+    },
+    {
+        "origin": "facebook",
+        "kind": "comment",
+        "hours": 5,
+        "author_name": "Morgane L.",
+        "text": (
+            "Bonjour, est-ce que la piscine du Naye sera ouverte pendant les "
+            "vacances de Noël ? Merci d'avance"
+        ),
+    },
+    {
+        "origin": "open311",
+        "kind": "report",
+        "hours": 9,
+        "author_email": "signalement.demo@example.org",
+        "address": "Boulevard Chateaubriand",
+        "text": (
+            "Lampadaire éteint depuis trois soirs boulevard Chateaubriand, à hauteur "
+            "de l'arrêt de bus. Le passage piéton est dans le noir complet."
+        ),
+    },
+    {
+        "origin": "mastodon",
+        "kind": "mention",
+        "hours": 20,
+        "author_name": "Yann",
+        "author_handle": "yann@piaille.fr",
+        "text": (
+            "Bravo pour les illuminations intra-muros cette année, c'est magnifique "
+            "et les enfants ont adoré le marché !"
+        ),
+    },
+    {
+        "origin": "form",
+        "kind": "contact",
+        "hours": 26,
+        "author_email": "parent.demo@example.org",
+        "text": (
+            "Bonjour, je souhaite inscrire ma fille à la cantine de l'école Jean "
+            "Macé à partir de janvier. Quels documents faut-il fournir ?"
+        ),
+    },
+    {
+        "origin": "facebook",
+        "kind": "comment",
+        "hours": 30,
+        "author_name": "Patrick M.",
+        "text": (
+            "Les poubelles de la rue Georges Clemenceau n'ont pas été ramassées "
+            "depuis une semaine, ça déborde et ça sent très mauvais. C'est "
+            "inadmissible !"
+        ),
+    },
+    {
+        "origin": "form",
+        "kind": "contact",
+        "hours": 44,
+        "author_email": "college.demo@example.org",
+        "text": (
+            "Le chauffage ne fonctionne plus au collège Chateaubriand depuis lundi, "
+            "les élèves gardent leur manteau en classe. Qui peut intervenir ?"
+        ),
+    },
+    {
+        "origin": "form",
+        "kind": "report",
+        "hours": 50,
+        "author_email": "riverain.demo@example.org",
+        "address": "Avenue de Moka",
+        "text": (
+            "Une fuite d'eau importante sur le trottoir avenue de Moka, l'eau coule "
+            "sur la chaussée et commence à geler. C'est dangereux."
+        ),
+    },
+    {
+        "origin": "mastodon",
+        "kind": "comment",
+        "hours": 70,
+        "author_name": "Léa",
+        "author_handle": "lea@mamot.fr",
+        "text": (
+            "Quand est-ce que la consultation sur le plan vélo sera ouverte ? On "
+            "attend des pistes cyclables sécurisées sur le Sillon depuis des années."
+        ),
+    },
+    {
+        "origin": "facebook",
+        "kind": "comment",
+        "hours": 80,
+        "author_name": "Compte promo",
+        "text": (
+            "GAGNEZ 500 € PAR JOUR depuis chez vous !!! Cliquez vite sur mon profil "
+            "pour découvrir la méthode"
+        ),
+    },
+]
+
+
+def _demo_inbox(commune: Authority) -> None:
+    """A few days of citizens' messages, classified and routed by the real
+    classifier, some already handled, and two saved replies."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.inbox.services import (
+        message_assign,
+        message_receive,
+        message_set_status,
+        note_add,
+        saved_reply_save,
+    )
+
+    agent = User.objects.get(email="agent@parvis.demo")
+    editor = User.objects.get(email="redaction@parvis.demo")
+    now = timezone.now()
+    received = []
+    for item in DEMO_MESSAGES:
+        values = {k: v for k, v in item.items() if k != "hours"}
+        received.append(
+            message_receive(
+                authority=commune,
+                received_at=now - dt.timedelta(hours=int(item["hours"])),
+                **values,
+            ).message
+        )
+    pothole, _pool, lamp, *_rest = received
+    message_assign(message=pothole, actor=editor, assignee=agent)
+    message_set_status(message=pothole, actor=agent, status="en_cours")
+    note_add(
+        message=pothole,
+        actor=agent,
+        text="Équipe de voirie prévenue, rebouchage provisoire prévu demain matin.",
+    )
+    message_assign(message=lamp, actor=editor, assignee=agent)
+    saved_reply_save(
+        authority=commune,
+        actor=editor,
+        fields={
+            "title": "Signalement bien reçu",
+            "text": (
+                "Bonjour {auteur}, merci pour votre signalement. Le service {service} "
+                "s'en occupe et vous tiendra informé avant le {delai}. Numéro de "
+                "suivi : {numero}."
+            ),
+            "topic": "voirie",
+            "intent": "signalement",
+        },
+    )
+    saved_reply_save(
+        authority=commune,
+        actor=editor,
+        fields={
+            "title": "Remerciement",
+            "text": (
+                "Merci {auteur} pour votre message, toute l'équipe de "
+                "{collectivite} y est sensible !"
+            ),
+            "intent": "",
+        },
+    )

@@ -28,9 +28,17 @@ from parvis.inbox.services.open311_keys import (
     open311_key_revoke,
     open311_key_valid,
 )
+from parvis.inbox.services.privacy import (
+    messages_anonymise,
+    messages_purge_expired,
+    person_erase,
+    person_export,
+    person_messages,
+)
 from parvis.inbox.services.receive import (
     Received,
     author_key,
+    authority_model,
     inbox_settings_of,
     message_receive,
     messages_classify_pending,
@@ -49,6 +57,7 @@ from parvis.inbox.services.saved_replies import (
     saved_reply_save,
 )
 from parvis.inbox.services.workflow import (
+    authorities_to_retrain,
     corrections_of,
     inbox_settings_save,
     message_assign,
@@ -66,6 +75,8 @@ __all__ = [
     "Received",
     "acknowledgement_context",
     "author_key",
+    "authorities_to_retrain",
+    "authority_model",
     "channel_ingest",
     "channels_ingest_enqueue",
     "corrections_of",
@@ -82,12 +93,17 @@ __all__ = [
     "message_reveal",
     "message_set_status",
     "messages_acknowledge_pending",
+    "messages_anonymise",
     "messages_classify_pending",
+    "messages_purge_expired",
     "messages_retrain",
     "note_add",
     "open311_key_create",
     "open311_key_revoke",
     "open311_key_valid",
+    "person_erase",
+    "person_export",
+    "person_messages",
     "photo_clean",
     "post_comments_ingest",
     "receipt_number",

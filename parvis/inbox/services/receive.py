@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from parvis.inbox import routing
-from parvis.inbox.models import InboxSettings, Message
+from parvis.inbox.models import InboxSettings, Message, TrainedModel
 from parvis.inbox.services.workflow import message_notify_urgent_later
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,12 @@ def message_receive(
     category: Any = None,
 ) -> Received:
     """Store a citizen's message once, classified and routed."""
+    # PostgreSQL cannot store NUL characters; a message carrying one is kept
+    # without them rather than refused.
+    text, author_name, author_handle, address = (
+        value.replace("\x00", "")
+        for value in (text, author_name, author_handle, address)
+    )
     if remote_id and channel is None:
         raise ValueError("a network message needs its channel")
     if remote_id:
@@ -151,15 +157,49 @@ def messages_classify_pending(*, limit: int = 500) -> int:
     return done
 
 
+# The authorities' own models in this process: authority id -> (model row id, model).
+_MODELS: dict[int, tuple[int, Any]] = {}
+MODELS_CACHED = 8
+
+
+def authority_model(*, authority: Any) -> Any:
+    """The authority's latest trained model (messages_retrain), or None for the
+    shipped one. Loaded once per process and per new training."""
+    from parvis.inbox.classify.model import loads
+
+    latest = (
+        TrainedModel.objects.filter(authority=authority)
+        .order_by("-trained_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None
+    cached = _MODELS.get(authority.pk)
+    if cached is not None and cached[0] == latest:
+        return cached[1]
+    payload = TrainedModel.objects.values_list("payload", flat=True).get(pk=latest)
+    model = loads(bytes(payload))
+    if len(_MODELS) >= MODELS_CACHED:
+        _MODELS.pop(next(iter(_MODELS)))
+    _MODELS[authority.pk] = (latest, model)
+    return model
+
+
 def _classify_and_route(message: Message) -> None:
-    """Labels, service and due date, in place. A failure leaves the message
-    unclassified (defaults) rather than losing it."""
+    """Labels, service and due date, in place, with the authority's own model
+    when it has one. A failure leaves the message unclassified (defaults) rather
+    than losing it."""
     from parvis.inbox.classify.classifier import classify
 
     authority = message.authority
     try:
         settings = inbox_settings_of(authority=authority)
-        result = classify(message.text, competences=settings.competences or None)
+        result = classify(
+            message.text,
+            model=authority_model(authority=authority),
+            competences=settings.competences or None,
+        )
     except Exception:
         logger.exception("message of authority %s: classification failed", authority.pk)
         return

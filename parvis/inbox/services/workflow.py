@@ -54,6 +54,8 @@ NOTE_MAX_LENGTH = 5_000
 # Fewer corrections than this teach the model too little to replace the default.
 RETRAIN_MIN_CORRECTIONS = 30
 TRAINED_MODELS_KEPT = 3
+# After the first training, a new one once this many more corrections were made.
+RETRAIN_NEW_CORRECTIONS = 10
 
 
 def _message_url(message: Message) -> str:
@@ -314,6 +316,39 @@ def messages_retrain(
         authority=authority,
     )
     return trained
+
+
+def authorities_to_retrain(
+    *,
+    minimum: int = RETRAIN_MIN_CORRECTIONS,
+    new_corrections: int = RETRAIN_NEW_CORRECTIONS,
+) -> list[int]:
+    """Ids of the authorities whose model is due: enough corrections, and none
+    trained yet or `new_corrections` made since the last training."""
+    from django.db.models import Count
+
+    corrected = Message.objects.filter(
+        corrected_at__isnull=False, anonymised_at__isnull=True
+    )
+    due = []
+    for row in (
+        corrected.values("authority")
+        .annotate(total=Count("id"))
+        .filter(total__gte=minimum)
+        .order_by("authority")
+    ):
+        last = (
+            TrainedModel.objects.filter(authority=row["authority"])
+            .order_by("-trained_at")
+            .values_list("trained_at", flat=True)
+            .first()
+        )
+        if last is None or (
+            corrected.filter(authority=row["authority"], corrected_at__gt=last).count()
+            >= new_corrections
+        ):
+            due.append(row["authority"])
+    return due
 
 
 def inbox_settings_save(

@@ -122,6 +122,8 @@ def test_with_several_authorities_the_jurisdiction_is_required(
     assert errors_of(unknown, fmt)[0]["code"] == 404
     assert other.status_code == 200
     # Each authority has its own services.
+    other_authority.report_categories.update(active=False)
+    other = get(client, f"services.{fmt}", jurisdiction_id=other_authority.slug)
     codes = (
         [s["service_code"] for s in json_body(other)]
         if fmt == "json"

@@ -103,6 +103,46 @@ def test_the_author_is_kept_as_a_keyed_hash_not_an_identity(commune):
     assert len(key) == 64 and "1234567" not in key
 
 
+def test_a_nul_character_is_dropped_not_the_message(commune):
+    received = message_receive(
+        authority=commune,
+        origin="form",
+        kind="contact",
+        text="Bonjour,\x00 la mairie est-elle ouverte samedi ?",
+        author_name="Cam\x00ille",
+    )
+    stored = Message.objects.get(pk=received.message.pk)
+    assert stored.text == "Bonjour, la mairie est-elle ouverte samedi ?"
+    assert stored.author_name == "Camille"
+
+
+def test_an_authority_with_its_own_model_is_classified_by_it(commune, monkeypatch):
+    from parvis.inbox.classify import classifier
+    from parvis.inbox.models import TrainedModel
+    from parvis.inbox.services import receive
+
+    seen = []
+    original = classifier.classify
+
+    def spy(text, **kwargs):
+        seen.append(kwargs.get("model"))
+        return original(text, **kwargs)
+
+    monkeypatch.setattr(classifier, "classify", spy)
+    monkeypatch.setattr(receive, "_MODELS", {})
+    message_receive(authority=commune, origin="form", kind="contact", text="Bonjour")
+    assert seen == [None]
+    TrainedModel.objects.create(
+        authority=commune,
+        trained_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+        examples=30,
+        payload=classifier.MODEL_FILE.read_bytes(),
+    )
+    for _ in range(2):
+        message_receive(authority=commune, origin="form", kind="contact", text="Oui")
+    assert seen[1] is not None and seen[2] is seen[1]  # loaded once
+
+
 @pytest.mark.parametrize(
     ("year", "holiday"),
     [

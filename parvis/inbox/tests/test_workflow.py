@@ -287,3 +287,33 @@ def test_an_urgent_message_classified_late_tells_its_service_then(
     with django_capture_on_commit_callbacks(execute=True):
         assert messages_classify_pending() == 1
     assert Notification.objects.filter(user=agent).count() == 1
+
+
+def test_an_authority_is_retrained_first_at_enough_corrections_then_at_new_ones(
+    commune, other_authority
+):
+    from parvis.inbox.services import authorities_to_retrain
+
+    def corrected(authority, count, day):
+        for _ in range(count):
+            MessageFactory(
+                authority=authority,
+                corrected={"topic": "proprete"},
+                corrected_at=dt.datetime(2026, 11, day, tzinfo=dt.UTC),
+            )
+
+    corrected(commune, 29, 3)
+    corrected(other_authority, 5, 3)
+    assert authorities_to_retrain() == []
+    corrected(commune, 1, 3)
+    assert authorities_to_retrain() == [commune.pk]
+    TrainedModel.objects.create(
+        authority=commune,
+        trained_at=dt.datetime(2026, 11, 4, tzinfo=dt.UTC),
+        examples=30,
+        payload=b"x",
+    )
+    corrected(commune, 9, 5)
+    assert authorities_to_retrain() == []
+    corrected(commune, 1, 5)
+    assert authorities_to_retrain() == [commune.pk]

@@ -24,6 +24,7 @@ def test_authority_is_created_from_the_reference_with_defaults_and_its_creator_a
     assert {a.slug for a in authority.audiences.all()} >= {"familles", "touristes"}
     assert authority.services.filter(name="Voirie et espaces publics").exists()
     assert authority.elections.filter(kind="presidentielle").exists()
+    assert authority.report_categories.filter(code="nid-de-poule").exists()
     assert Membership.objects.get(authority=authority, user=staff).role == Role.ADMIN
     assert AuditEvent.objects.filter(authority=authority, action="authority.create")
 

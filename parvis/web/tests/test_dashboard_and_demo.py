@@ -109,3 +109,21 @@ def test_the_demo_calendar_has_a_campaign_and_posts_in_each_state_of_the_circuit
     editor = User.objects.get(email="redaction@parvis.demo")
     page = client_of(editor).get(reverse("calendar:list", args=[commune.slug]))
     assert "Marché de Noël intra-muros" in page.text
+
+
+def test_the_demo_inbox_has_classified_messages_routed_to_services(client_of):
+    from parvis.inbox.models import Message
+
+    commune = demo_load()
+    messages = Message.objects.filter(authority=commune)
+    assert messages.count() >= 10
+    assert messages.filter(classified_at__isnull=False).count() == messages.count()
+    assert messages.filter(abuse=True).exists()  # the spam comment
+    assert messages.exclude(level="commune").exists()  # the collège's heating
+    pothole = messages.get(text__contains="nid-de-poule")
+    assert pothole.topic == "voirie" and pothole.service is not None
+    agent = User.objects.get(email="agent@parvis.demo")
+    page = client_of(agent).get(reverse("inbox:list", args=[commune.slug]))
+    assert "Rue de Dinan" not in page.text  # a list shows no address
+    assert "nid-de-poule" in page.text
+    assert commune.report_categories.exists()
