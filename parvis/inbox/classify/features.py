@@ -25,7 +25,7 @@ from parvis.inbox.classify.normalize import normalise_message
 
 FEATURE_LEXICONS = ("topic", "intent", "sentiment", "urgency", "abuse", "level")
 CHAR_SIZES = (3, 4, 5)
-BLOCK_WEIGHTS = {"words": 1.0, "chars": 1.0, "lexicons": 1.0}
+BLOCK_WEIGHTS = {"words": 2.0, "chars": 1.0, "lexicons": 1.0}
 
 # Road numbers name their owner: "D 916" or "RD916" a département, "N 154" or "A 87"
 # the State. Capitals required, so that "à 10 minutes" is not the A 10.
