@@ -2,7 +2,9 @@
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ from parvis.channels.crypto import decrypt_json, encrypt_json
 from parvis.channels.models import Channel, ChannelStatus
 from parvis.connectors.base import (
     AccountInfo,
+    Capability,
     Connector,
     Credentials,
     MediaItem,
@@ -22,6 +25,8 @@ from parvis.connectors.base import (
 from parvis.connectors.registry import connector_class
 from parvis.connectors.safety import safe_http_url, user_address_client
 from parvis.system.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 EXPIRING_WITHIN = dt.timedelta(days=7)
 
@@ -150,7 +155,47 @@ def channel_connect(
         summary=f"Compte {channel} {'connecté' if created else 'reconnecté'}",
         target=channel,
     )
+    if Capability.WEBHOOKS in connector_class(network).capabilities:
+        from parvis.channels.tasks import subscribe_channel_webhooks
+
+        transaction.on_commit(
+            functools.partial(subscribe_channel_webhooks.enqueue, channel.pk)
+        )
     return channel
+
+
+def channel_subscribe_webhooks(*, channel_id: int) -> str:
+    """Subscribe the account to the installation's webhook (a Facebook Page's
+    feed). A refusal changes nothing else: the inbox still reads the account at
+    each poll; it is recorded for the team."""
+    from parvis.connectors.errors import ConnectorError
+
+    channel = Channel.objects.select_related("authority").get(pk=channel_id)
+    try:
+        channel_connector(channel).subscribe_webhooks()
+    except ConnectorError as error:
+        logger.warning(
+            "Channel %s: webhook subscription refused: %s", channel.pk, error
+        )
+        audit_record(
+            actor=None,
+            authority=channel.authority,
+            action="channel.webhooks_refused",
+            summary=(
+                f"Notifications immédiates de {channel} refusées par le réseau : "
+                f"les commentaires sont lus à chaque relève. ({error})"
+            ),
+            target=channel,
+        )
+        return "refused"
+    audit_record(
+        actor=None,
+        authority=channel.authority,
+        action="channel.webhooks_subscribed",
+        summary=f"Notifications immédiates de {channel} activées",
+        target=channel,
+    )
+    return "subscribed"
 
 
 def channel_store_credentials(*, channel: Channel, credentials: Credentials) -> None:

@@ -43,6 +43,7 @@ class Capability(enum.StrEnum):
     METRICS = "metrics"
     NATIVE_SCHEDULING = "native_scheduling"
     PIN = "pin"
+    WEBHOOKS = "webhooks"  # the account's events can be pushed to our webhook
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,11 @@ class Connector:
         """Hide a comment under one of the account's posts from the public (the
         author and their friends may still see it, as the network decides)."""
         raise Unsupported(f"{self.network}: hide_comment")
+
+    def subscribe_webhooks(self) -> None:
+        """Ask the network to push this account's events (new comments) to the
+        installation's webhook, sooner than the next poll."""
+        raise Unsupported(f"{self.network}: subscribe_webhooks")
 
     def reply_max_chars(self) -> int:
         """How long an answer may be (a comment's limit where it differs)."""

@@ -190,6 +190,7 @@ class FacebookConnector(GraphConnector):
             Capability.READ_COMMENTS,
             Capability.REPLY,
             Capability.HIDE_COMMENT,
+            Capability.WEBHOOKS,
         }
     )
     # 63,206 characters per post. Photos "must be less than 10MB" (Photo reference).
@@ -264,6 +265,16 @@ class FacebookConnector(GraphConnector):
             raise Rejected(" ".join(problems))
         body = self._post(f"{in_reply_to_id}/comments", {"message": text})
         return PublishedPart(remote_id=parse.created_id(body))
+
+    def subscribe_webhooks(self) -> None:
+        """POST /{page-id}/subscribed_apps subscribed_fields=feed (Page Subscribed
+        Apps reference; pages_manage_metadata): the Page's feed events, comments
+        included, go to the app's webhook. Graph answers {"success": true}."""
+        body = self._post(
+            f"{self.page_id}/subscribed_apps", {"subscribed_fields": "feed"}
+        )
+        if not parse.success(body):
+            raise Rejected(f"{self.label} n'a pas abonné la Page {self.page_id}.")
 
     def hide_comment(self, remote_id: str) -> None:
         """POST /{comment-id} is_hidden=true: hidden from everyone but its author and

@@ -144,3 +144,27 @@ def test_the_feed_webhook_names_the_post_of_a_new_comment_and_nothing_else():
     ]
     assert parse.webhook_comment_events(reaction) == []
     assert parse.webhook_comment_events({"object": "user"}) == []
+
+
+def test_the_page_is_subscribed_to_its_feed_webhook():
+    router = Router().add(
+        "POST",
+        rf"/{PAGE}/subscribed_apps$",
+        fixture_handler(FIXTURES, "subscribed_apps__success"),
+    )
+    facebook(router).subscribe_webhooks()
+    [request] = router.seen
+    fields = form_fields(request)
+    assert fields["subscribed_fields"] == "feed"
+    assert "access_token" not in request.url.params  # in the body, not the URL
+
+
+def test_a_page_token_without_the_metadata_permission_cannot_subscribe():
+    router = Router().add(
+        "POST",
+        rf"/{PAGE}/subscribed_apps$",
+        fixture_handler(FIXTURES, "subscribed_apps__missing_permission"),
+    )
+    with pytest.raises(AuthExpired) as caught:
+        facebook(router).subscribe_webhooks()
+    assert caught.value.network_code == "200"
