@@ -206,7 +206,14 @@ def test_the_scheduler_polls_every_connected_account(
 ):
     jobs = {job.name: job for job in default_jobs()}
     assert jobs["inbox.poll_channels"].interval_seconds == 300
-    assert "inbox.settle_replies" in jobs
+    assert {
+        "inbox.settle_replies",
+        "inbox.classify_pending",
+        "inbox.acknowledge_pending",
+        "inbox.detect_alerts",
+        "inbox.retrain_due",
+        "inbox.purge_expired",
+    } <= set(jobs)
     with django_capture_on_commit_callbacks(execute=True):
         assert channels_ingest_enqueue() == 1
     [task] = DBTaskResult.objects.filter(task_path__endswith="ingest_channel")

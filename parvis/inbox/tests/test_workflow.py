@@ -317,3 +317,25 @@ def test_an_authority_is_retrained_first_at_enough_corrections_then_at_new_ones(
     assert authorities_to_retrain() == []
     corrected(commune, 1, 5)
     assert authorities_to_retrain() == [commune.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_inbox_tasks_run_in_the_real_worker(commune):
+    """Each periodic task of the inbox enqueued, then run by the task worker."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from parvis.inbox import tasks
+
+    for job in (
+        tasks.classify_pending,
+        tasks.acknowledge_pending,
+        tasks.detect_alerts,
+        tasks.retrain_due,
+        tasks.purge_expired,
+    ):
+        job.enqueue()
+    call_command("db_worker", batch=True, no_startup_delay=True, queue_name="*")
+    results = DBTaskResult.objects.all()
+    assert results.count() == 5
+    assert {result.status for result in results} == {"SUCCESSFUL"}
