@@ -80,11 +80,14 @@ def oauth_flow(network: str, *, base_url: str = "") -> Any:
 
 
 def mastodon_app(base_url: str, http: Any) -> OAuthClient:
-    """Parvis's application on this instance, registered the first time it is used."""
-    from parvis.connectors.mastodon.oauth import register_app
+    """Parvis's application on this instance, registered the first time it is used,
+    and again when the connector needs scopes it was not registered with (an account
+    connected before crisis pinning existed lacks write:accounts)."""
+    from parvis.connectors.mastodon.oauth import SCOPES, register_app
 
+    scopes = " ".join(SCOPES)
     app = MastodonApp.objects.filter(instance_url=base_url).first()
-    if app is None:
+    if app is None or app.scopes != scopes:
         client = register_app(
             http,
             base_url=base_url,
@@ -92,7 +95,7 @@ def mastodon_app(base_url: str, http: Any) -> OAuthClient:
             redirect_uri=redirect_uri("mastodon"),
             website=settings.SITE_URL,
         )
-        app, _ = MastodonApp.objects.get_or_create(
+        app, _ = MastodonApp.objects.update_or_create(
             instance_url=base_url,
             defaults={
                 "client_id": client.client_id,
@@ -100,6 +103,7 @@ def mastodon_app(base_url: str, http: Any) -> OAuthClient:
                     {"secret": client.client_secret}
                 ),
                 "redirect_uri": client.redirect_uri,
+                "scopes": scopes,
             },
         )
     return OAuthClient(

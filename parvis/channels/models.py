@@ -67,6 +67,9 @@ class MastodonApp(models.Model):
     client_id = models.CharField(max_length=200)
     client_secret_encrypted = models.TextField()
     redirect_uri = models.URLField(max_length=300)
+    # The scopes it was registered with: an instance refuses to authorise more, so
+    # the application is registered again when the connector needs new ones.
+    scopes = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

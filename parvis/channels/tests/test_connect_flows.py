@@ -70,6 +70,37 @@ def test_mastodon_registers_parvis_once_then_completes_the_oauth_round_trip(
     assert again.status_code == 400
 
 
+def test_an_application_registered_with_fewer_scopes_is_registered_again(
+    client_of, editor, commune, router
+):
+    from parvis.channels.crypto import encrypt_json
+    from parvis.connectors.mastodon.oauth import SCOPES
+
+    MastodonApp.objects.create(
+        instance_url="https://social.example.fr",
+        client_id="old-client",
+        client_secret_encrypted=encrypt_json({"secret": "old"}),
+        redirect_uri="https://parvis.example/canaux/retour/mastodon/",
+        scopes="read:accounts read:statuses write:statuses write:media",
+    )
+    router.reply(
+        "POST", "/api/v1/apps$", fixture_response(MASTODON, "apps_create__success")
+    )
+    response = client_of(editor).post(
+        connect_url(commune, "mastodon"), {"instance": "social.example.fr"}
+    )
+    query = parse_qs(urlsplit(response["Location"]).query)
+    app = MastodonApp.objects.get()
+    assert app.client_id != "old-client" and app.scopes == " ".join(SCOPES)
+    assert query["client_id"] == [app.client_id]
+    assert "write:accounts" in query["scope"][0]
+    # Registered with the current scopes: used as is next time.
+    client_of(editor).post(
+        connect_url(commune, "mastodon"), {"instance": "social.example.fr"}
+    )
+    assert len(router.requests_to("/api/v1/apps$")) == 1
+
+
 def test_a_private_or_malformed_instance_is_refused_in_french(
     client_of, editor, commune, router
 ):
