@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "parvis.publishing",
     "parvis.sources",
     "parvis.inbox",
+    "parvis.participation",
 ]
 
 MIDDLEWARE = [

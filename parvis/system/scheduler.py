@@ -44,6 +44,7 @@ def default_jobs() -> list[PeriodicJob]:
         retrain_due,
         settle_replies,
     )
+    from parvis.participation.tasks import collect_contributions
     from parvis.publishing.tasks import dispatch_publications
     from parvis.sources.tasks import poll_due_sources
     from parvis.system.tasks import prune_heartbeats, worker_heartbeat
@@ -75,6 +76,8 @@ def default_jobs() -> list[PeriodicJob]:
         PeriodicJob("inbox.retrain_due", 6 * 3600, retrain_due.enqueue),
         # Retention: personal data of messages closed long ago, anonymised.
         PeriodicJob("inbox.purge_expired", 24 * 3600, purge_expired.enqueue),
+        # Comments under a consultation's publications, read by the inbox's polling.
+        PeriodicJob("participation.collect", 600, collect_contributions.enqueue),
     ]
 
 
