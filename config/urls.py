@@ -24,6 +24,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.inbox.urls_public")),
     path("", include("parvis.inbox.urls_replies")),
     path("", include("parvis.inbox.urls_webhooks")),
+    path("", include("parvis.participation.urls")),
+    path("", include("parvis.participation.urls_public")),
 ]
 
 if not settings.PRODUCTION:

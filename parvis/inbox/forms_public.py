@@ -35,7 +35,7 @@ def form_started_token(authority: Any, *, at: float | None = None) -> str:
     return signing.Signer(salt=STARTED_SALT).sign(f"{authority.pk}:{moment}")
 
 
-def _filled_too_fast(token: str, authority: Any) -> bool:
+def filled_too_fast(token: str, authority: Any) -> bool:
     """True for a missing, forged or other authority's token, or one signed less
     than MIN_FILL_SECONDS ago."""
     try:
@@ -46,6 +46,22 @@ def _filled_too_fast(token: str, authority: Any) -> bool:
     if authority_pk != str(authority.pk):
         return True
     return time.time() - int(moment) < MIN_FILL_SECONDS
+
+
+def robot_suspected(form: forms.Form, cleaned: dict[str, Any], authority: Any) -> bool:
+    """The honeypot was filled, or the form was sent faster than a person types."""
+    return bool(cleaned.get(HONEYPOT)) or filled_too_fast(
+        form.data.get("started", ""), authority
+    )
+
+
+def refresh(form: forms.Form, authority: Any) -> None:
+    """Ready a bound form to be shown again: what was typed is kept, the honeypot
+    is emptied and the fill time restarts."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data[HONEYPOT] = ""
+    data["started"] = form_started_token(authority)
+    form.data = data
 
 
 def category_choices(categories: Iterable[ReportCategory]) -> list[Any]:
@@ -160,9 +176,7 @@ class PublicMessageForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get(HONEYPOT) or _filled_too_fast(
-            self.data.get("started", ""), self.authority
-        ):
+        if robot_suspected(self, cleaned, self.authority):
             self.suspected_robot = True
             raise forms.ValidationError(REFUSED, code="refused")
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
@@ -188,8 +202,5 @@ class PublicMessageForm(forms.Form):
     def refreshed(self) -> "PublicMessageForm":
         """The same form for showing again: what the citizen typed is kept, the
         honeypot is emptied and the fill time restarts."""
-        data = self.data.copy()  # type: ignore[attr-defined]
-        data[HONEYPOT] = ""
-        data["started"] = form_started_token(self.authority)
-        self.data = data
+        refresh(self, self.authority)
         return self

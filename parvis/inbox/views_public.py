@@ -69,7 +69,7 @@ def client_address(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
-    authority = _public_authority(slug)
+    authority = public_authority(slug)
     if request.method != "POST":
         return _form_page(request, authority, PublicMessageForm(authority=authority))
     form = PublicMessageForm(request.POST, request.FILES, authority=authority)
@@ -102,7 +102,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def receipt(request: HttpRequest, slug: str, public_id: uuid.UUID) -> HttpResponse:
-    authority = _public_authority(slug)
+    authority = public_authority(slug)
     message = (
         Message.objects.filter(
             authority=authority, origin=Origin.FORM, public_id=public_id
@@ -154,7 +154,7 @@ def follow_up(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return response
 
 
-def _public_authority(slug: str) -> Authority:
+def public_authority(slug: str) -> Authority:
     """Every authority using Parvis has a public form; an unknown slug is 404."""
     authority = Authority.objects.filter(slug=slug).first()
     if authority is None:

@@ -269,6 +269,27 @@ def statement_add(
     return statement
 
 
+def statement_set_active(*, statement: Statement, actor: Any, active: bool) -> None:
+    """Withdraw a statement from the vote (its votes are kept) or put it back."""
+    if statement.active == active:
+        return
+    statement.active = active
+    statement.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action="participation.statement_"
+        + ("restored" if active else "withdrawn"),
+        summary=(
+            _("Proposition remise au vote : %(text)s")
+            if active
+            else _("Proposition retirée du vote : %(text)s")
+        )
+        % {"text": statement.text[:120]},
+        authority=statement.consultation.authority,
+        target=statement,
+    )
+
+
 def vote_cast(*, statement: Statement, participant: Participant, value: int) -> Vote:
     """One participant, one vote per statement: voting again changes the vote."""
     consultation = statement.consultation

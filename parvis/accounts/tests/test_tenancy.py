@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Pages for the public (no account): the archive of what was published and the
 # citizens' contact form. They have their own tests.
-PUBLIC_NAMESPACES = frozenset({"archive", "public_inbox"})
+PUBLIC_NAMESPACES = frozenset({"archive", "public_inbox", "participation_public"})
 
 
 def tenant_routes():
@@ -39,7 +39,13 @@ def tenant_routes():
 
 
 # Values for the other arguments of tenant routes.
-FIXED_ARGUMENTS = {"network": "mastodon", "state": "un-etat", "label": "domaine"}
+FIXED_ARGUMENTS = {
+    "network": "mastodon",
+    "state": "un-etat",
+    "label": "domaine",
+    "contribution": 1,
+    "statement": 1,
+}
 
 
 def route_url(name, slug, pk=None):
@@ -206,7 +212,27 @@ def open311_key_of(authority):
     return open311_key_create(authority=authority, actor=None, label="Appli")[0]
 
 
+def consultation_of(authority):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.participation.models import Consultation
+
+    now = timezone.now()
+    return Consultation.objects.create(
+        authority=authority,
+        title="Vélo",
+        slug=f"velo-{Consultation.objects.count()}",
+        question="Comment ?",
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=3),
+    )
+
+
 def object_for(name, authority, admin):
+    if name.startswith("participation:"):
+        return consultation_of(authority)
     if name in {"replies:approve", "replies:reject", "replies:retry"}:
         return reply_of(authority)
     if name.startswith("replies:saved"):
