@@ -57,6 +57,10 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last analysis (participation/analysis.py): opinion groups (sizes,
+    # representative and consensus statements; no member list) and theme figures.
+    analysis = models.JSONField(default=dict, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("consultation")

@@ -110,7 +110,9 @@ class PublicStatement:
 def public_statements(
     *, consultation: Consultation, participant: Participant | None
 ) -> list[PublicStatement]:
-    statements = list(statements_with_counts(consultation=consultation, active_only=True))
+    statements = list(
+        statements_with_counts(consultation=consultation, active_only=True)
+    )
     mine: dict[int, int] = {}
     if participant is not None:
         mine = dict(
@@ -118,7 +120,9 @@ def public_statements(
                 participant=participant, statement__in=statements
             ).values_list("statement_id", "value")
         )
-    return [PublicStatement(statement, mine.get(statement.pk)) for statement in statements]
+    return [
+        PublicStatement(statement, mine.get(statement.pk)) for statement in statements
+    ]
 
 
 def public_contributions(*, consultation: Consultation) -> QuerySet[Contribution]:

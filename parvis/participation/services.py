@@ -277,8 +277,7 @@ def statement_set_active(*, statement: Statement, actor: Any, active: bool) -> N
     statement.save(update_fields=["active"])
     audit_record(
         actor=actor,
-        action="participation.statement_"
-        + ("restored" if active else "withdrawn"),
+        action="participation.statement_" + ("restored" if active else "withdrawn"),
         summary=(
             _("Proposition remise au vote : %(text)s")
             if active

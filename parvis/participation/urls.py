@@ -8,7 +8,9 @@ app_name = "participation"
 urlpatterns = [
     path("c/<slug:slug>/consultations/", views.consultation_list, name="list"),
     path("c/<slug:slug>/consultations/nouvelle/", views.consultation_edit, name="new"),
-    path("c/<slug:slug>/consultations/<int:pk>/", views.consultation_show, name="detail"),
+    path(
+        "c/<slug:slug>/consultations/<int:pk>/", views.consultation_show, name="detail"
+    ),
     path(
         "c/<slug:slug>/consultations/<int:pk>/modifier/",
         views.consultation_edit,

@@ -67,7 +67,9 @@ def consultation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 form.add_error(None, error)
             else:
                 flash.success(request, _("Consultation enregistrée."))
-                return redirect("participation:detail", slug=authority.slug, pk=saved.pk)
+                return redirect(
+                    "participation:detail", slug=authority.slug, pk=saved.pk
+                )
         return render(
             request,
             "participation/consultation_form.html",
@@ -75,10 +77,12 @@ def consultation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         )
 
 
-def _detail(request: HttpRequest, consultation: Consultation, **extra: Any) -> HttpResponse:
-    contributions = Contribution.objects.filter(consultation=consultation).select_related(
-        "participant", "duplicate_of"
-    )
+def _detail(
+    request: HttpRequest, consultation: Consultation, **extra: Any
+) -> HttpResponse:
+    contributions = Contribution.objects.filter(
+        consultation=consultation
+    ).select_related("participant", "duplicate_of")
     context = {
         "consultation": consultation,
         "counts": selectors.counts_by_status(consultation=consultation),
@@ -109,7 +113,9 @@ def consultation_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 @authority_view(roles=WRITE_ROLES)
 @require_POST
-def contribution_moderate(request: HttpRequest, pk: int, contribution: int) -> HttpResponse:
+def contribution_moderate(
+    request: HttpRequest, pk: int, contribution: int
+) -> HttpResponse:
     authority = request.authority  # type: ignore[attr-defined]
     consultation = selectors.consultation_of(authority=authority, pk=pk)
     item = selectors.contribution_of(consultation=consultation, pk=contribution)
@@ -156,7 +162,9 @@ def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("text", error)
         else:
             flash.success(request, _("Proposition ajoutée au vote."))
-            return redirect("participation:detail", slug=authority.slug, pk=consultation.pk)
+            return redirect(
+                "participation:detail", slug=authority.slug, pk=consultation.pk
+            )
     return _detail(request, consultation, statement_form=form)
 
 
@@ -166,5 +174,7 @@ def statement_toggle(request: HttpRequest, pk: int, statement: int) -> HttpRespo
     authority = request.authority  # type: ignore[attr-defined]
     consultation = selectors.consultation_of(authority=authority, pk=pk)
     item = selectors.statement_of(consultation=consultation, pk=statement)
-    services.statement_set_active(statement=item, actor=request.user, active=not item.active)
+    services.statement_set_active(
+        statement=item, actor=request.user, active=not item.active
+    )
     return redirect("participation:detail", slug=authority.slug, pk=consultation.pk)

@@ -47,7 +47,9 @@ def _token(request: HttpRequest, consultation: Consultation) -> str:
     )
 
 
-def _participant(request: HttpRequest, consultation: Consultation) -> Participant | None:
+def _participant(
+    request: HttpRequest, consultation: Consultation
+) -> Participant | None:
     token = _token(request, consultation)
     if not token:
         return None
@@ -115,7 +117,9 @@ def _page(
 
 
 @require_safe
-def consultation_page(request: HttpRequest, authority_slug: str, slug: str) -> HttpResponse:
+def consultation_page(
+    request: HttpRequest, authority_slug: str, slug: str
+) -> HttpResponse:
     authority = public_authority(authority_slug)
     consultation = selectors.public_consultation(authority=authority, slug=slug)
     return _page(request, consultation)
@@ -128,11 +132,16 @@ def contribute(request: HttpRequest, authority_slug: str, slug: str) -> HttpResp
     form = ContributionForm(request.POST, authority=authority)
     if not form.is_valid():
         return _page(
-            request, consultation, form.refreshed(), status=400 if form.suspected_robot else 200
+            request,
+            consultation,
+            form.refreshed(),
+            status=400 if form.suspected_robot else 200,
         )
     client = client_address(request)
     if intake_rate_limited(authority=authority, scope=SCOPE, client=client):
-        return _page(request, consultation, form.refreshed(), status=429, rate_limited=True)
+        return _page(
+            request, consultation, form.refreshed(), status=429, rate_limited=True
+        )
     data = form.cleaned_data
     participant, token = _participant_or_new(request, consultation, data["pseudonym"])
     try:
@@ -145,7 +154,9 @@ def contribute(request: HttpRequest, authority_slug: str, slug: str) -> HttpResp
     intake_rate_count(authority=authority, scope=SCOPE, client=client)
     if data.get("email"):
         _send_verification(request, consultation, participant, data["email"])
-    target = reverse("participation_public:page", args=[authority.slug, consultation.slug])
+    target = reverse(
+        "participation_public:page", args=[authority.slug, consultation.slug]
+    )
     state = "publiee" if contribution.status == "accepted" else "a-moderer"
     response = redirect(f"{target}?contribution={state}#contribuer")
     _remember(response, consultation, token)
@@ -153,7 +164,10 @@ def contribute(request: HttpRequest, authority_slug: str, slug: str) -> HttpResp
 
 
 def _send_verification(
-    request: HttpRequest, consultation: Consultation, participant: Participant, email: str
+    request: HttpRequest,
+    consultation: Consultation,
+    participant: Participant,
+    email: str,
 ) -> None:
     link = request.build_absolute_uri(
         reverse(
@@ -164,7 +178,8 @@ def _send_verification(
         + services.email_link_token(participant, email)
     )
     send_mail(
-        subject=_("Confirmez votre adresse : %(title)s") % {"title": consultation.title},
+        subject=_("Confirmez votre adresse : %(title)s")
+        % {"title": consultation.title},
         message=_(
             "Bonjour,\n\nPour confirmer votre participation à la consultation "
             "« %(title)s » de %(authority)s, ouvrez ce lien (valable 7 jours) :\n"
@@ -182,7 +197,9 @@ def _send_verification(
 
 
 @require_POST
-def vote(request: HttpRequest, authority_slug: str, slug: str, statement: int) -> HttpResponse:
+def vote(
+    request: HttpRequest, authority_slug: str, slug: str, statement: int
+) -> HttpResponse:
     authority = public_authority(authority_slug)
     consultation = selectors.public_consultation(authority=authority, slug=slug)
     item = selectors.statement_of(consultation=consultation, pk=statement)
@@ -218,7 +235,9 @@ def vote(request: HttpRequest, authority_slug: str, slug: str, statement: int) -
             status=400 if error else 200,
         )
     else:
-        target = reverse("participation_public:page", args=[authority.slug, consultation.slug])
+        target = reverse(
+            "participation_public:page", args=[authority.slug, consultation.slug]
+        )
         response = redirect(f"{target}#proposition-{item.pk}")
     _remember(response, consultation, token)
     return response
