@@ -120,7 +120,10 @@ class Theme(models.Model):
     label = models.CharField(_("nom du thème"), max_length=150)
     lemmas = models.JSONField(default=list, blank=True)
     renamed = models.BooleanField(default=False)  # the team chose the label
-    centroid = models.BinaryField(blank=True, null=True)
+    centroid = models.BinaryField(blank=True, null=True)  # float32, encoder space
+    # A new contribution joins the theme when at least this similar to its centroid.
+    min_similarity = models.FloatField(default=0.0)
+    representatives = models.JSONField(default=list, blank=True)  # contribution ids
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -204,6 +207,8 @@ class Contribution(models.Model):
         blank=True,
         related_name="contributions",
     )
+    # Seen by an analysis: without a theme after it, the contribution is "other".
+    analysed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,6 +11,7 @@ from parvis.participation.models import (
     Contribution,
     Participant,
     Statement,
+    Theme,
     Vote,
 )
 
@@ -133,3 +134,161 @@ def public_contributions(*, consultation: Consultation) -> QuerySet[Contribution
         status__in=[Contribution.Status.ACCEPTED, Contribution.Status.HIDDEN],
         duplicate_of__isnull=True,
     ).annotate(supporter_count=Count("supporters"))[:PUBLIC_PAGE_SIZE]
+
+
+def theme_of(*, consultation: Consultation, pk: int) -> Theme:
+    found = Theme.objects.filter(
+        consultation=consultation, pk=pk, merged_into__isnull=True
+    ).first()
+    if found is None:
+        raise Http404("No such theme")
+    return found
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    theme: Theme
+    size: int  # contributions, duplicates included (supporters)
+    quotes: list[Contribution]
+
+
+def themes_with_quotes(*, consultation: Consultation) -> tuple[list[ThemeView], int]:
+    """The themes, largest first, with their representative contributions; and the
+    number of analysed contributions in no theme ("other")."""
+    themes = list(
+        Theme.objects.filter(consultation=consultation, merged_into__isnull=True)
+        .annotate(
+            size=Count(
+                "contributions",
+                filter=Q(contributions__status=Contribution.Status.ACCEPTED),
+            )
+        )
+        .order_by("-size", "number")
+    )
+    wanted = {pk for theme in themes for pk in theme.representatives}
+    quotes = Contribution.objects.in_bulk(list(wanted))
+    views = [
+        ThemeView(
+            theme,
+            theme.size,  # type: ignore[attr-defined]
+            [
+                quotes[pk]
+                for pk in theme.representatives
+                if pk in quotes and quotes[pk].status == Contribution.Status.ACCEPTED
+            ],
+        )
+        for theme in themes
+    ]
+    other = Contribution.objects.filter(
+        consultation=consultation,
+        status=Contribution.Status.ACCEPTED,
+        analysed=True,
+        theme__isnull=True,
+    ).count()
+    return views, other
+
+
+def opinion_groups(*, consultation: Consultation) -> dict[str, Any]:
+    """The stored opinion analysis with the statements' texts in place of their ids."""
+    opinions = dict((consultation.analysis or {}).get("opinions") or {})
+    if not opinions:
+        return {}
+    texts = {
+        str(pk): text
+        for pk, text in Statement.objects.filter(consultation=consultation).values_list(
+            "pk", "text"
+        )
+    }
+
+    def named(item: dict[str, Any]) -> dict[str, Any]:
+        return {**item, "text": texts.get(str(item.get("statement")), "")}
+
+    opinions["groups"] = [
+        {**group, "representative": [named(r) for r in group.get("representative", [])]}
+        for group in opinions.get("groups", [])
+    ]
+    opinions["consensus_agree"] = [
+        named(c) for c in opinions.get("consensus_agree", [])
+    ]
+    opinions["consensus_disagree"] = [
+        named(c) for c in opinions.get("consensus_disagree", [])
+    ]
+    return opinions
+
+
+def analysis_context(*, consultation: Consultation) -> dict[str, Any]:
+    themes, other = themes_with_quotes(consultation=consultation)
+    return {
+        "themes": themes,
+        "other_count": other,
+        "opinions": opinion_groups(consultation=consultation),
+        "analysis_note": (consultation.analysis or {}).get("themes_note", ""),
+    }
+
+
+def contributions_by_week(*, consultation: Consultation) -> list[tuple[Any, int]]:
+    from django.db.models.functions import TruncWeek
+
+    rows = (
+        Contribution.objects.filter(
+            consultation=consultation, status=Contribution.Status.ACCEPTED
+        )
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by("week")
+    )
+    return [(row["week"], row["n"]) for row in rows]
+
+
+def report_context(*, consultation: Consultation) -> dict[str, Any]:
+    weeks = contributions_by_week(consultation=consultation)
+    peak = max((n for _, n in weeks), default=0)
+    return {
+        "consultation": consultation,
+        "counts": counts_by_status(consultation=consultation),
+        "origins": counts_by_origin(consultation=consultation),
+        "weeks": [(week, n, round(100 * n / peak) if peak else 0) for week, n in weeks],
+        "participants": consultation.participants.count(),
+        "voters": Vote.objects.filter(statement__consultation=consultation)
+        .values("participant")
+        .distinct()
+        .count(),
+        "statements": statements_with_counts(consultation=consultation),
+        **analysis_context(consultation=consultation),
+    }
+
+
+def open_data_rows(*, consultation: Consultation) -> dict[str, list[dict[str, Any]]]:
+    """Published contributions and statements with their votes, without personal
+    data: no pseudonym, no e-mail, no network link; personal data written in a text
+    (telephone, e-mail, IBAN, house number) masked."""
+    from parvis.inbox.personal_data import mask
+
+    contributions = [
+        {
+            "id": str(contribution.public_id),
+            "date": contribution.created_at.date().isoformat(),
+            "origine": contribution.origin,
+            "theme": contribution.theme.label if contribution.theme else "",
+            "doublon_de": str(contribution.duplicate_of.public_id)
+            if contribution.duplicate_of
+            else "",
+            "texte": mask(contribution.text),
+        }
+        for contribution in Contribution.objects.filter(
+            consultation=consultation, status=Contribution.Status.ACCEPTED
+        )
+        .select_related("theme", "duplicate_of")
+        .order_by("created_at", "id")
+    ]
+    statements = [
+        {
+            "proposition": statement.text,
+            "d_accord": statement.agree,  # type: ignore[attr-defined]
+            "pas_d_accord": statement.disagree,  # type: ignore[attr-defined]
+            "passe": statement.passed,  # type: ignore[attr-defined]
+        }
+        for statement in statements_with_counts(consultation=consultation)
+    ]
+    return {"contributions": contributions, "propositions": statements}

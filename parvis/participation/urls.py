@@ -31,4 +31,24 @@ urlpatterns = [
         views.statement_toggle,
         name="statement_toggle",
     ),
+    path(
+        "c/<slug:slug>/consultations/<int:pk>/analyse/",
+        views.analysis_request,
+        name="analyse",
+    ),
+    path(
+        "c/<slug:slug>/consultations/<int:pk>/themes/<int:theme>/",
+        views.theme_change,
+        name="theme_change",
+    ),
+    path(
+        "c/<slug:slug>/consultations/<int:pk>/rapport/",
+        views.consultation_report,
+        name="report",
+    ),
+    path(
+        "c/<slug:slug>/consultations/<int:pk>/donnees.<str:fmt>",
+        views.consultation_open_data,
+        name="open_data",
+    ),
 ]

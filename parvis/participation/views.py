@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,6 +100,7 @@ def _detail(
         "can_write": _can_write(request),
         "is_open": consultation.is_open(),
         "now": timezone.now(),
+        **selectors.analysis_context(consultation=consultation),
     }
     context.update(extra)
     return render(request, "participation/consultation_detail.html", context)
@@ -178,3 +180,102 @@ def statement_toggle(request: HttpRequest, pk: int, statement: int) -> HttpRespo
         statement=item, actor=request.user, active=not item.active
     )
     return redirect("participation:detail", slug=authority.slug, pk=consultation.pk)
+
+
+@authority_view(roles=WRITE_ROLES)
+@require_POST
+def analysis_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enqueue the analysis (themes and opinion groups); the task worker runs it."""
+    from parvis.participation.tasks import analyse_consultation
+
+    authority = request.authority  # type: ignore[attr-defined]
+    consultation = selectors.consultation_of(authority=authority, pk=pk)
+    recluster = request.POST.get("regrouper") == "1"
+    analyse_consultation.enqueue(consultation.pk, recluster)
+    flash.success(
+        request,
+        _(
+            "Analyse demandée : elle est prête dans quelques instants, rechargez la page."
+        ),
+    )
+    return redirect(
+        reverse("participation:detail", args=[authority.slug, consultation.pk])
+        + "#analyse"
+    )
+
+
+@authority_view(roles=WRITE_ROLES)
+@require_POST
+def theme_change(request: HttpRequest, pk: int, theme: int) -> HttpResponse:
+    """Rename a theme, or merge it into another one."""
+    from parvis.participation.analysis import theme_merge, theme_rename
+
+    authority = request.authority  # type: ignore[attr-defined]
+    consultation = selectors.consultation_of(authority=authority, pk=pk)
+    item = selectors.theme_of(consultation=consultation, pk=theme)
+    try:
+        if request.POST.get("into"):
+            into = selectors.theme_of(
+                consultation=consultation, pk=int(request.POST["into"])
+            )
+            theme_merge(theme=item, into=into, actor=request.user)
+            flash.success(request, _("Thèmes fusionnés."))
+        else:
+            theme_rename(
+                theme=item, actor=request.user, label=request.POST.get("label", "")
+            )
+            flash.success(request, _("Thème renommé."))
+    except (ValidationError, ValueError) as error:
+        flash.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect(
+        reverse("participation:detail", args=[authority.slug, consultation.pk])
+        + "#analyse"
+    )
+
+
+@authority_view()
+def consultation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report for the elected and for publication: figures by origin and over
+    time, themes with quotes, opinion groups and consensus, method."""
+    authority = request.authority  # type: ignore[attr-defined]
+    consultation = selectors.consultation_of(authority=authority, pk=pk)
+    return render(
+        request,
+        "participation/report.html",
+        selectors.report_context(consultation=consultation),
+    )
+
+
+@authority_view()
+def consultation_open_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The published contributions and the statements' votes, without personal data
+    (no pseudonym, no e-mail; personal data in texts masked)."""
+    import csv
+    import io
+    import json
+
+    from django.utils.text import slugify
+
+    if fmt not in {"csv", "json"}:
+        raise Http404("No such format")
+    authority = request.authority  # type: ignore[attr-defined]
+    consultation = selectors.consultation_of(authority=authority, pk=pk)
+    rows = selectors.open_data_rows(consultation=consultation)
+    name = f"consultation-{slugify(consultation.slug)}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(rows, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=list(rows["contributions"][0]) if rows["contributions"] else ["id"],
+    )
+    writer.writeheader()
+    writer.writerows(rows["contributions"])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

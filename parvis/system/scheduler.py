@@ -44,7 +44,10 @@ def default_jobs() -> list[PeriodicJob]:
         retrain_due,
         settle_replies,
     )
-    from parvis.participation.tasks import collect_contributions
+    from parvis.participation.tasks import (
+        analyse_open_consultations,
+        collect_contributions,
+    )
     from parvis.publishing.tasks import dispatch_publications
     from parvis.sources.tasks import poll_due_sources
     from parvis.system.tasks import prune_heartbeats, worker_heartbeat
@@ -78,6 +81,7 @@ def default_jobs() -> list[PeriodicJob]:
         PeriodicJob("inbox.purge_expired", 24 * 3600, purge_expired.enqueue),
         # Comments under a consultation's publications, read by the inbox's polling.
         PeriodicJob("participation.collect", 600, collect_contributions.enqueue),
+        PeriodicJob("participation.analyse", 3600, analyse_open_consultations.enqueue),
     ]
 
 

@@ -45,6 +45,8 @@ FIXED_ARGUMENTS = {
     "label": "domaine",
     "contribution": 1,
     "statement": 1,
+    "theme": 1,
+    "fmt": "csv",
 }
 
 

@@ -102,3 +102,69 @@ def test_a_citizen_contributes_and_votes_then_the_team_moderates(
     )
     check_page(team, "consultation-formulaire")
     team.context.close()
+
+
+def test_the_analysis_and_the_report_pass_axe_on_a_phone_and_a_desktop(
+    browser,  # noqa: F811
+    live_server,
+    commune,
+    editor,
+    admin_user,
+):
+    from parvis.participation.analysis import consultation_analyse
+    from parvis.participation.models import Contribution
+    from parvis.participation.services import participant_for, vote_cast
+    from parvis.participation.tests.test_analysis import SUBJECTS
+
+    now = timezone.now()
+    consultation = consultation_save(
+        authority=commune,
+        actor=admin_user,
+        values={
+            "title": "Saint-Malo demain",
+            "slug": "demain",
+            "question": "Qu'aimeriez-vous changer dans votre quartier ?",
+            "starts_at": now - dt.timedelta(days=2),
+            "ends_at": now + dt.timedelta(days=30),
+            "published": True,
+            "votes_open": True,
+        },
+    )
+    for texts in SUBJECTS.values():
+        for text in texts:
+            Contribution.objects.create(
+                consultation=consultation, origin="site", text=text, status="accepted"
+            )
+    statements = [
+        statement_add(
+            consultation=consultation, actor=admin_user, text=f"Proposition {n}"
+        )
+        for n in range(8)
+    ]
+    for person in range(20):
+        participant = participant_for(consultation=consultation, token=f"t{person}")
+        for number, statement in enumerate(statements):
+            side = 1 if person % 2 else -1
+            vote_cast(
+                statement=statement,
+                participant=participant,
+                value=side if number < 6 else 1,
+            )
+    consultation_analyse(consultation=consultation)
+
+    for viewport, size in ((DESKTOP, "bureau"), (PHONE, "telephone")):
+        page = open_page(browser, viewport)
+        log_in(page, live_server, editor.email)
+        page.goto(
+            f"{live_server.url}/c/{commune.slug}/consultations/{consultation.pk}/"
+        )
+        assert "Groupe 1" in page.locator("#analyse").locator("..").inner_text()
+        check_page(page, f"consultation-analyse-{size}")
+        page.get_by_role("link", name="Rapport").first.click()
+        page.get_by_role(
+            "heading", name=re.compile("Rapport de la consultation")
+        ).wait_for()
+        check_page(page, f"consultation-rapport-{size}")
+        if viewport == PHONE:
+            assert_no_horizontal_scroll(page, "consultation-rapport")
+        page.context.close()

@@ -213,3 +213,52 @@ def test_an_unpublished_consultation_has_no_public_page(client, consultation):
     consultation.published = False
     consultation.save()
     assert client.get(page_url(consultation)).status_code == 404
+
+
+def test_the_team_asks_for_an_analysis_run_by_the_worker(
+    client_of, editor, commune, consultation
+):
+    from django_tasks_db.models import DBTaskResult
+
+    url = reverse("participation:analyse", args=[commune.slug, consultation.pk])
+    response = client_of(editor).post(url, {"regrouper": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("#analyse")
+    [task] = DBTaskResult.objects.filter(task_path__endswith="analyse_consultation")
+    assert task.args_kwargs["args"] == [consultation.pk, True]
+
+
+def test_the_report_and_open_data_leave_out_personal_data(
+    client_of, client, editor, commune, consultation
+):
+    import json
+
+    contribute(
+        client,
+        consultation,
+        pseudonym="Camille Durand",
+        text="Appelez-moi au 06 12 34 56 78 pour le parking vélo de la gare.",
+    )
+    team = client_of(editor)
+    report = team.get(
+        reverse("participation:report", args=[commune.slug, consultation.pk])
+    )
+    assert report.status_code == 200 and "Méthode" in report.content.decode()
+    data = team.get(
+        reverse("participation:open_data", args=[commune.slug, consultation.pk, "json"])
+    )
+    text = data.content.decode()
+    assert "Camille" not in text and "06 12 34 56 78" not in text
+    assert json.loads(text)["contributions"][0]["origine"] == "site"
+    csv_export = team.get(
+        reverse("participation:open_data", args=[commune.slug, consultation.pk, "csv"])
+    )
+    assert "attachment" in csv_export["Content-Disposition"]
+    assert "06 12 34 56 78" not in csv_export.content.decode()
+    assert (
+        team.get(
+            reverse(
+                "participation:open_data", args=[commune.slug, consultation.pk, "xml"]
+            )
+        ).status_code
+        == 404
+    )
