@@ -301,5 +301,8 @@ LOGGING = {
         # in the query string.
         "httpx": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

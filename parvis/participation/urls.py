@@ -47,6 +47,11 @@ urlpatterns = [
         name="report",
     ),
     path(
+        "c/<slug:slug>/consultations/<int:pk>/rapport.pdf",
+        views.consultation_report_pdf,
+        name="report_pdf",
+    ),
+    path(
         "c/<slug:slug>/consultations/<int:pk>/donnees.<str:fmt>",
         views.consultation_open_data,
         name="open_data",

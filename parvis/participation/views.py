@@ -247,6 +247,37 @@ def consultation_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @authority_view()
+def consultation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.utils.text import slugify
+
+    from parvis.participation.pdf import PdfUnavailable, report_pdf
+    from parvis.web.theme import theme_for
+
+    authority = request.authority  # type: ignore[attr-defined]
+    consultation = selectors.consultation_of(authority=authority, pk=pk)
+    context = {
+        **selectors.report_context(consultation=consultation),
+        "authority": authority,
+        "theme": theme_for(authority),
+    }
+    try:
+        data = report_pdf(context, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable:
+        flash.error(
+            request,
+            _(
+                "Le PDF ne peut pas être produit sur ce serveur (bibliothèque Pango "
+                "absente) : imprimez ce rapport en PDF depuis le navigateur."
+            ),
+        )
+        return redirect("participation:report", slug=authority.slug, pk=consultation.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"rapport-{slugify(consultation.slug)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@authority_view()
 def consultation_open_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The published contributions and the statements' votes, without personal data
     (no pseudonym, no e-mail; personal data in texts masked)."""

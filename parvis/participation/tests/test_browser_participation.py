@@ -111,6 +111,10 @@ def test_the_analysis_and_the_report_pass_axe_on_a_phone_and_a_desktop(
     editor,
     admin_user,
 ):
+    import io
+
+    from pypdf import PdfReader
+
     from parvis.participation.analysis import consultation_analyse
     from parvis.participation.models import Contribution
     from parvis.participation.services import participant_for, vote_cast
@@ -167,4 +171,11 @@ def test_the_analysis_and_the_report_pass_axe_on_a_phone_and_a_desktop(
         check_page(page, f"consultation-rapport-{size}")
         if viewport == PHONE:
             assert_no_horizontal_scroll(page, "consultation-rapport")
+        else:
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Télécharger le rapport en PDF").click()
+            pdf = download.value.path().read_bytes()
+            reader = PdfReader(io.BytesIO(pdf))
+            text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+            assert "Groupes d'opinion" in text and "Thèmes" in text
         page.context.close()

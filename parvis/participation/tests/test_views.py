@@ -262,3 +262,24 @@ def test_the_report_and_open_data_leave_out_personal_data(
         ).status_code
         == 404
     )
+
+
+@pytest.mark.slow
+def test_the_report_downloads_as_a_real_pdf_with_its_chart(
+    client_of, client, editor, commune, consultation
+):
+    import io
+
+    from pypdf import PdfReader
+
+    contribute(client, consultation)
+    response = client_of(editor).get(
+        reverse("participation:report_pdf", args=[commune.slug, consultation.pk])
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Comment rendre le vélo plus facile" in text
+    assert "Contributions par semaine" in text
+    assert "Méthode" in text
