@@ -78,6 +78,7 @@ def demo_load() -> Authority | None:
     _demo_post(commune)
     _demo_planning(commune)
     _demo_inbox(commune)
+    _demo_consultation(commune)
     return commune
 
 
@@ -414,3 +415,105 @@ def _demo_inbox(commune: Authority) -> None:
             "intent": "",
         },
     )
+
+
+# Contributions written for the demo (no real person) to a consultation on cycling.
+DEMO_CONTRIBUTIONS = [
+    (
+        "Morgane",
+        "Des pistes cyclables séparées des voitures sur la chaussée du Sillon.",
+    ),
+    (
+        "Yann",
+        "Une piste cyclable continue entre Paramé et l'intra-muros, sans coupure.",
+    ),
+    ("Léa", "Des arceaux pour garer les vélos devant chaque école."),
+    ("Patrick", "Des garages à vélos fermés et sécurisés près de la gare."),
+    ("Nolwenn", "Plus d'arceaux vélo devant les commerces de Saint-Servan."),
+    ("Gaëlle", "Un service de location de vélos électriques pour les habitants."),
+    ("Erwan", "Des vélos cargos en prêt pour les familles, quelques jours par mois."),
+    ("Soizic", "Une aide à l'achat d'un vélo électrique sous condition de revenus."),
+    ("Tanguy", "Réduire la vitesse à 30 km/h dans les rues des écoles."),
+    ("Maël", "Des passages piétons et cyclistes mieux éclairés le soir."),
+    ("Anne", "Sécuriser le rond-point de la Madeleine pour les vélos."),
+    ("Hervé", "Des ateliers de réparation de vélos gratuits une fois par mois."),
+    ("Klervi", "Apprendre le vélo aux enfants des écoles primaires, en CM1."),
+    ("Loïc", "Des balades à vélo organisées le dimanche pour les débutants."),
+    (
+        "Morgane",
+        "Des pistes cyclables séparées des voitures sur la chaussée du Sillon !",
+    ),
+]
+DEMO_STATEMENTS = [
+    "Séparer les pistes cyclables de la circulation automobile, même si cela supprime "
+    "des places de stationnement",
+    "Limiter la vitesse à 30 km/h dans tout le centre-ville",
+    "Installer des arceaux vélo devant chaque école",
+    "Aider financièrement l'achat de vélos électriques",
+    "Organiser des ateliers de réparation de vélos",
+]
+
+
+def _demo_consultation(commune: Authority) -> None:
+    """An open consultation with contributions, statements, votes and its analysis."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.participation.analysis import consultation_analyse
+    from parvis.participation.models import Contribution
+    from parvis.participation.services import (
+        consultation_save,
+        participant_for,
+        statement_add,
+        vote_cast,
+    )
+
+    editor = User.objects.get(email="redaction@parvis.demo")
+    now = timezone.now()
+    consultation = consultation_save(
+        authority=commune,
+        actor=editor,
+        values={
+            "title": "Saint-Malo à vélo",
+            "slug": "velo",
+            "question": "Qu'est-ce qui vous aiderait à vous déplacer à vélo ?",
+            "description": (
+                "Vos idées nourriront le plan vélo 2027-2032. Déposez vos propositions "
+                "ici ou en commentaire de nos publications, puis votez sur celles que "
+                "l'équipe a retenues."
+            ),
+            "topic": "transports",
+            "starts_at": now - dt.timedelta(days=10),
+            "ends_at": now + dt.timedelta(days=35),
+            "published": True,
+            "votes_open": True,
+        },
+    )
+    for hours, (pseudonym, text) in enumerate(DEMO_CONTRIBUTIONS):
+        participant = participant_for(
+            consultation=consultation, token=f"demo-{pseudonym}", pseudonym=pseudonym
+        )
+        Contribution.objects.create(
+            consultation=consultation,
+            origin="site",
+            participant=participant,
+            pseudonym=pseudonym,
+            text=text,
+            status=Contribution.Status.ACCEPTED,
+            created_at=now - dt.timedelta(days=9, hours=-8 * hours),
+        )
+    statements = [
+        statement_add(consultation=consultation, actor=editor, text=text)
+        for text in DEMO_STATEMENTS
+    ]
+    # Two camps on space and speed, everyone for bike racks and repairs.
+    for person in range(16):
+        participant = participant_for(
+            consultation=consultation, token=f"demo-vote-{person}"
+        )
+        camp = 1 if person % 3 else -1
+        for number, statement in enumerate(statements):
+            value = camp if number < 2 else (1 if number < 4 else (1, 0)[person % 2])
+            vote_cast(statement=statement, participant=participant, value=value)
+    consultation_analyse(consultation=consultation)

@@ -127,3 +127,15 @@ def test_the_demo_inbox_has_classified_messages_routed_to_services(client_of):
     assert "Rue de Dinan" not in page.text  # a list shows no address
     assert "nid-de-poule" in page.text
     assert commune.report_categories.exists()
+
+
+def test_the_demo_has_an_open_consultation_with_its_analysis(client):
+    from parvis.participation.models import Consultation
+
+    commune = demo_load()
+    consultation = Consultation.objects.get(authority=commune, slug="velo")
+    assert consultation.is_open() and consultation.analysed_at
+    assert consultation.themes.exists()
+    assert consultation.analysis["opinions"]["participants"] == 16
+    page = client.get(reverse("participation_public:page", args=[commune.slug, "velo"]))
+    assert "Saint-Malo à vélo" in page.text
