@@ -1,5 +1,15 @@
-"""Participation: themes and near-duplicates of 100,000 contributions to a consultation.
-Target: under 120 s and 2 GB peak memory on 2 CPUs.
+"""Participation: themes and near-duplicates of 100,000 contributions to a consultation
+(target: under 120 s and 2 GB peak memory on 2 CPUs), and opinion groups of 10,000
+participants × 1,000 statements with sparse votes (target: under 10 s).
+
+Opinion groups run first (their peak memory is read before the clustering's). The
+votes are planted: four opinion groups of unequal sizes (40, 30, 20 and 10 % of the
+participants); each agrees with its own block of statements and disagrees with the
+other groups' blocks, everyone agrees with 40 consensus statements; every vote is
+flipped with probability 0.1, and each participant votes on 5 to 10 % of the
+statements (about 750,000 votes). The time covers the whole analysis from the list of
+`(participant, statement, vote)` tuples; the adjusted Rand index compares the groups
+found with the planted ones (the lowest of the runs is reported).
 
 The contributions are recombined from French sentences written for this benchmark:
 for one of 12 subjects of a commune, a proposal (with a place), one or two reasons,
@@ -8,17 +18,20 @@ earlier contribution (case, accents, punctuation, a typo, "Bonjour" or "svp" add
 apart from those, no two contributions are the same. `cluster_texts` runs on the
 fast path (TF-IDF mapped to the sentence encoder's space from a sample of 2,000).
 
-    .venv/bin/python benchmarks/participation.py            # 100,000 contributions
-    .venv/bin/python benchmarks/participation.py --quick    # 10,000
+    .venv/bin/python benchmarks/participation.py            # 100,000; 10,000 × 1,000, 3 runs
+    .venv/bin/python benchmarks/participation.py --quick    # 10,000; 2,000 × 300, 1 run
 """
 
 import argparse
 import json
 import random
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -278,6 +291,83 @@ def peak_rss_mb() -> tuple[float, float]:
     return own / 1024, children / 1024
 
 
+GROUP_SHARES = (0.4, 0.3, 0.2, 0.1)
+CONSENSUS = 40
+FLIP = 0.1
+DENSITY = (0.05, 0.10)
+
+
+def planted_votes(
+    participants: int, statements: int, seed: int
+) -> tuple[list[tuple[str, str, int]], dict[str, int]]:
+    """Votes and the planted group of every participant."""
+    generator = np.random.default_rng(seed)
+    groups = len(GROUP_SHARES)
+    truth = generator.choice(groups, size=participants, p=GROUP_SHARES)
+    block = (statements - CONSENSUS) // groups
+    owner = np.full(statements, -1)
+    owner[: block * groups] = np.repeat(np.arange(groups), block)
+    density = generator.uniform(*DENSITY, size=participants)
+    voted = generator.random((participants, statements)) < density[:, None]
+    rows, columns = np.nonzero(voted)
+    opinion = np.where(owner[columns] == truth[rows], 1, -1)
+    opinion[owner[columns] == -1] = 1
+    flipped = generator.random(len(rows)) < FLIP
+    opinion[flipped] = -opinion[flipped]
+    names = [f"participant-{index}" for index in range(participants)]
+    statement_names = [f"statement-{index}" for index in range(statements)]
+    votes = [
+        (names[row], statement_names[column], vote)
+        for row, column, vote in zip(
+            rows.tolist(), columns.tolist(), opinion.tolist(), strict=True
+        )
+    ]
+    return votes, {names[index]: int(group) for index, group in enumerate(truth)}
+
+
+def bench_opinions(args: argparse.Namespace) -> dict:
+    """`analyse_opinions` on planted votes, `args.repeat` times."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from parvis.participation.opinions import analyse_opinions
+
+    durations, scores, ks = [], [], []
+    votes_count = 0
+    for repetition in range(args.repeat):
+        votes, truth = planted_votes(args.participants, args.statements, repetition)
+        votes_count = len(votes)
+        started = time.perf_counter()
+        result = analyse_opinions(votes)
+        elapsed = time.perf_counter() - started
+        found = {
+            member: group.number for group in result.groups for member in group.members
+        }
+        score = adjusted_rand_score(
+            [truth[member] for member in found], list(found.values())
+        )
+        durations.append(elapsed)
+        scores.append(score)
+        ks.append(result.k)
+        print(
+            f"opinions run {repetition + 1}: {len(votes)} votes in {elapsed:.2f} s, "
+            f"k={result.k}, ARI {score:.3f}, "
+            f"{result.participants_excluded} participants excluded, "
+            f"{len(result.consensus_agree)} consensus statements",
+            flush=True,
+        )
+    return {
+        "participants": args.participants,
+        "statements": args.statements,
+        "votes": votes_count,
+        "median_seconds": round(statistics.median(durations), 3),
+        "runs": [round(duration, 3) for duration in durations],
+        "peak_rss_mb": round(peak_rss_mb()[0], 1),
+        "adjusted_rand_index": round(min(scores), 3),
+        "k_chosen": ks,
+        "k_planted": len(GROUP_SHARES),
+    }
+
+
 def bench_clustering(args: argparse.Namespace) -> dict:
     """Cluster `args.contributions` generated contributions once; print one line."""
     from parvis.participation.clustering import OTHER, cluster_texts
@@ -320,10 +410,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--contributions", type=int, default=100_000)
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument("--statements", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3, help="opinion runs (3)")
     args = parser.parse_args()
     if args.quick:
         args.contributions = 10_000
-    print(json.dumps({"clustering": bench_clustering(args)}))
+        args.participants, args.statements, args.repeat = 2_000, 300, 1
+    opinions = bench_opinions(args)
+    clustering = bench_clustering(args)
+    print(json.dumps({"opinions": opinions, "clustering": clustering}))
 
 
 if __name__ == "__main__":

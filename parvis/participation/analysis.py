@@ -193,3 +193,63 @@ def theme_merge(*, theme: Theme, into: Theme, actor: Any) -> None:
         authority=theme.consultation.authority,
         target=into,
     )
+
+
+def theme_split(*, theme: Theme, actor: Any) -> list[Theme]:
+    """Cut a theme in two to four by grouping its contributions again (the number
+    chosen as for the whole consultation). The largest part keeps the theme (and a
+    name the team gave it); the others become new themes with new numbers.
+    ValidationError when the theme does not divide."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Max
+    from django.utils.translation import gettext as _
+
+    from parvis.system.services import audit_record
+
+    members = list(
+        theme.contributions.filter(
+            status=Contribution.Status.ACCEPTED, duplicate_of__isnull=True
+        ).order_by("created_at", "id")
+    )
+    if len(members) < 4:
+        raise ValidationError(_("Trop peu de contributions pour diviser ce thème."))
+    clustering = cluster_texts(
+        [member.text for member in members], max_themes=min(4, len(members) // 2)
+    )
+    parts = sorted(clustering.themes.values(), key=lambda part: (-part.size, part.id))
+    if len(parts) < 2:
+        raise ValidationError(
+            _("Ce thème ne se divise pas : ses contributions se ressemblent trop.")
+        )
+    consultation = theme.consultation
+    with transaction.atomic():
+        number = consultation.themes.aggregate(highest=Max("number"))["highest"] or 0
+        rows: dict[int, Theme] = {}
+        for position, part in enumerate(parts):
+            row = theme if position == 0 else Theme(consultation=consultation)
+            if position:
+                number += 1
+                row.number = number
+            if position or not theme.renamed:
+                row.label = part.label
+            row.lemmas = list(part.lemmas)
+            row.centroid = part.centroid.astype(np.float32).tobytes()
+            row.min_similarity = float(part.min_similarity)
+            row.representatives = [members[i].pk for i in part.representatives]
+            row.save()
+            rows[part.id] = row
+        for index, member in enumerate(members):
+            target = rows.get(clustering.assignments[index], theme)
+            if target.pk != theme.pk:
+                Contribution.objects.filter(pk=member.pk).update(theme=target)
+                Contribution.objects.filter(duplicate_of=member).update(theme=target)
+    created = [row for row in rows.values() if row.pk != theme.pk]
+    audit_record(
+        actor=actor,
+        action="participation.theme_split",
+        summary=_("Thème « %(theme)s » divisé en %(count)s")
+        % {"theme": theme.label, "count": len(parts)},
+        authority=consultation.authority,
+        target=theme,
+    )
+    return created

@@ -207,14 +207,21 @@ def analysis_request(request: HttpRequest, pk: int) -> HttpResponse:
 @authority_view(roles=WRITE_ROLES)
 @require_POST
 def theme_change(request: HttpRequest, pk: int, theme: int) -> HttpResponse:
-    """Rename a theme, or merge it into another one."""
-    from parvis.participation.analysis import theme_merge, theme_rename
+    """Rename a theme, merge it into another one, or split it."""
+    from parvis.participation.analysis import theme_merge, theme_rename, theme_split
 
     authority = request.authority  # type: ignore[attr-defined]
     consultation = selectors.consultation_of(authority=authority, pk=pk)
     item = selectors.theme_of(consultation=consultation, pk=theme)
     try:
-        if request.POST.get("into"):
+        if request.POST.get("diviser") == "1":
+            created = theme_split(theme=item, actor=request.user)
+            flash.success(
+                request,
+                _("Thème divisé : %(count)s nouveaux thèmes.")
+                % {"count": len(created)},
+            )
+        elif request.POST.get("into"):
             into = selectors.theme_of(
                 consultation=consultation, pk=int(request.POST["into"])
             )

@@ -149,3 +149,20 @@ def test_opinion_groups_are_stored_without_their_members(consultation, admin_use
     assert all("members" not in group for group in opinions["groups"])
     consensus = {item["statement"] for item in opinions["consensus_agree"]}
     assert consensus == {str(statements[6].pk), str(statements[7].pk)}
+
+
+def test_the_team_splits_a_theme_and_the_parts_get_new_numbers(
+    consultation, admin_user
+):
+    from parvis.participation.analysis import theme_split
+
+    consultation_analyse(consultation=consultation)
+    for theme in list(Theme.objects.filter(consultation=consultation))[1:]:
+        theme_merge(theme=theme, into=Theme.objects.get(number=1), actor=admin_user)
+    whole = Theme.objects.get(number=1)
+    before = whole.contributions.count()
+    highest = max(Theme.objects.values_list("number", flat=True))
+    created = theme_split(theme=whole, actor=admin_user)
+    assert created and all(theme.number > highest for theme in created)
+    after = sum(t.contributions.count() for t in Theme.objects.filter(merged_into=None))
+    assert after == before and whole.contributions.count() < before
