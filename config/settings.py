@@ -250,6 +250,12 @@ PUBLIC_INTAKE_RATE_LIMIT = {
     "window_seconds": 600,
 }
 
+# Participation: a stronger identity check before voting, as a dotted path to a
+# callable taking a participant and returning whether they may vote (a FranceConnect
+# integration, a residents' list...). Empty: the signed cookie, and a verified e-mail
+# where a consultation asks for it.
+PARTICIPATION_IDENTITY_CHECK = os.environ.get("PARTICIPATION_IDENTITY_CHECK", "")
+
 # Applications registered by the installation with the networks that need one
 # (OAuth 2). Empty: connecting accounts of that network is not offered.
 X_CLIENT_ID = os.environ.get("X_CLIENT_ID", "")

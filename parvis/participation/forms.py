@@ -42,6 +42,7 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
             "moderation",
             "published",
             "votes_open",
+            "votes_need_email",
             "publications",
             "image",
             "image_alt",
@@ -64,6 +65,10 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
             "published": _("Sans cette case, la page publique n'existe pas encore."),
             "votes_open": _(
                 "Les participants votent sur les propositions que vous avez retenues."
+            ),
+            "votes_need_email": _(
+                "Chaque votant confirme une adresse e-mail par un lien ; une adresse ne "
+                "vote qu'une fois par proposition."
             ),
             "publications": _(
                 "Les commentaires sous ces publications, sur chaque réseau, deviennent "

@@ -49,6 +49,11 @@ class Consultation(models.Model):
         default=Moderation.AFTER,
     )
     votes_open = models.BooleanField(_("votes ouverts"), default=False)
+    # Stronger than the signed cookie: a vote counts only from a participant whose
+    # e-mail was verified (one address, one participant).
+    votes_need_email = models.BooleanField(
+        _("votes réservés aux adresses e-mail vérifiées"), default=False
+    )
     # The publications whose comments, on every network, are contributions.
     publications = models.ManyToManyField(
         "publishing.Publication", blank=True, related_name="consultations"

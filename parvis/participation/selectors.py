@@ -115,6 +115,10 @@ def public_statements(
         statements_with_counts(consultation=consultation, active_only=True)
     )
     mine: dict[int, int] = {}
+    if participant is not None and consultation.votes_need_email:
+        from parvis.participation.services import voter_of
+
+        participant = voter_of(participant)
     if participant is not None:
         mine = dict(
             Vote.objects.filter(
@@ -241,8 +245,42 @@ def contributions_by_week(*, consultation: Consultation) -> list[tuple[Any, int]
     return [(row["week"], row["n"]) for row in rows]
 
 
+def themes_by_week(
+    *, consultation: Consultation
+) -> tuple[list[Any], list[tuple[str, list[int]]]]:
+    """The weeks of the consultation and, per theme (largest first), its published
+    contributions in each week: the trend of each theme."""
+    from django.db.models.functions import TruncWeek
+
+    rows = (
+        Contribution.objects.filter(
+            consultation=consultation,
+            status=Contribution.Status.ACCEPTED,
+            theme__isnull=False,
+            theme__merged_into__isnull=True,
+        )
+        .annotate(week=TruncWeek("created_at"))
+        .values("theme__label", "week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    weeks = sorted({row["week"] for row in rows})
+    counts: dict[str, dict[Any, int]] = {}
+    for row in rows:
+        counts.setdefault(row["theme__label"], {})[row["week"]] = row["n"]
+    table = sorted(
+        (
+            (label, [by_week.get(week, 0) for week in weeks])
+            for label, by_week in counts.items()
+        ),
+        key=lambda item: -sum(item[1]),
+    )
+    return weeks, table
+
+
 def report_context(*, consultation: Consultation) -> dict[str, Any]:
     weeks = contributions_by_week(consultation=consultation)
+    theme_weeks, theme_trend = themes_by_week(consultation=consultation)
     peak = max((n for _, n in weeks), default=0)
     return {
         "consultation": consultation,
@@ -255,6 +293,8 @@ def report_context(*, consultation: Consultation) -> dict[str, Any]:
         .distinct()
         .count(),
         "statements": statements_with_counts(consultation=consultation),
+        "theme_weeks": theme_weeks,
+        "theme_trend": theme_trend,
         **analysis_context(consultation=consultation),
     }
 

@@ -289,8 +289,37 @@ def statement_set_active(*, statement: Statement, actor: Any, active: bool) -> N
     )
 
 
+def identity_check() -> Any:
+    """The installation's stronger identity check, if any: the callable named by
+    `settings.PARTICIPATION_IDENTITY_CHECK` (dotted path), taking a participant and
+    returning whether they may vote (e.g. FranceConnect, a list of residents)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "PARTICIPATION_IDENTITY_CHECK", "")
+    return import_string(path) if path else None
+
+
+def voter_of(participant: Participant) -> Participant:
+    """Who a vote belongs to when votes need a verified e-mail: the first
+    participant who verified that address (another browser of the same person votes
+    in their name), so one address has one vote per statement."""
+    first = (
+        Participant.objects.filter(
+            consultation_id=participant.consultation_id,
+            email=participant.email,
+            email_verified_at__isnull=False,
+        )
+        .order_by("email_verified_at", "id")
+        .first()
+    )
+    return first or participant
+
+
 def vote_cast(*, statement: Statement, participant: Participant, value: int) -> Vote:
-    """One participant, one vote per statement: voting again changes the vote."""
+    """One participant, one vote per statement: voting again changes the vote. With
+    `votes_need_email`, one verified address; with an identity check configured,
+    only participants it accepts."""
     consultation = statement.consultation
     if participant.consultation_id != consultation.pk:
         raise ValidationError(_("Ce vote ne concerne pas cette consultation."))
@@ -298,6 +327,19 @@ def vote_cast(*, statement: Statement, participant: Participant, value: int) -> 
         raise ValidationError(_("Le vote n'est pas ouvert sur cette proposition."))
     if value not in Vote.Value.values:
         raise ValidationError(_("Vote inconnu."))
+    if consultation.votes_need_email:
+        if participant.email_verified_at is None:
+            raise ValidationError(
+                _(
+                    "Confirmez d'abord votre adresse e-mail pour voter : un lien vous est envoyé."
+                )
+            )
+        participant = voter_of(participant)
+    check = identity_check()
+    if check is not None and not check(participant):
+        raise ValidationError(
+            _("Une vérification d'identité est demandée avant de voter.")
+        )
     vote, _created = Vote.objects.update_or_create(
         statement=statement, participant=participant, defaults={"value": value}
     )

@@ -22,6 +22,11 @@ urlpatterns = [
         name="vote",
     ),
     path(
+        "participer/<slug:authority_slug>/<slug:slug>/confirmer-mon-adresse/",
+        views.verify_request,
+        name="verify_request",
+    ),
+    path(
         "participer/<slug:authority_slug>/<slug:slug>/confirmation/",
         views.verify_email,
         name="verify",

@@ -243,6 +243,34 @@ def vote(
     return response
 
 
+@require_POST
+def verify_request(
+    request: HttpRequest, authority_slug: str, slug: str
+) -> HttpResponse:
+    """Ask for the link that verifies an e-mail (to vote where votes need one)."""
+    from django import forms
+
+    authority = public_authority(authority_slug)
+    consultation = selectors.public_consultation(authority=authority, slug=slug)
+    field = forms.EmailField(max_length=254)
+    target = reverse(
+        "participation_public:page", args=[authority.slug, consultation.slug]
+    )
+    try:
+        email = field.clean(request.POST.get("email", ""))
+    except ValidationError:
+        return redirect(f"{target}?verification=adresse-invalide#voter")
+    client = client_address(request)
+    if intake_rate_limited(authority=authority, scope=SCOPE, client=client):
+        return redirect(f"{target}?verification=plus-tard#voter")
+    intake_rate_count(authority=authority, scope=SCOPE, client=client)
+    participant, token = _participant_or_new(request, consultation)
+    _send_verification(request, consultation, participant, email)
+    response = redirect(f"{target}?verification=envoyee#voter")
+    _remember(response, consultation, token)
+    return response
+
+
 @require_http_methods(["GET"])
 def verify_email(request: HttpRequest, authority_slug: str, slug: str) -> HttpResponse:
     authority = public_authority(authority_slug)

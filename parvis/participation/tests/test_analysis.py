@@ -166,3 +166,17 @@ def test_the_team_splits_a_theme_and_the_parts_get_new_numbers(
     assert created and all(theme.number > highest for theme in created)
     after = sum(t.contributions.count() for t in Theme.objects.filter(merged_into=None))
     assert after == before and whole.contributions.count() < before
+
+
+def test_each_themes_trend_is_counted_week_by_week(consultation):
+    from parvis.participation.selectors import themes_by_week
+
+    first = Contribution.objects.filter(consultation=consultation).order_by("id")
+    Contribution.objects.filter(
+        pk__in=list(first.values_list("pk", flat=True)[:8])
+    ).update(created_at=timezone.now() - dt.timedelta(days=14))
+    consultation_analyse(consultation=consultation)
+    weeks, table = themes_by_week(consultation=consultation)
+    assert len(weeks) >= 2
+    themed = Contribution.objects.filter(theme__isnull=False).count()
+    assert sum(sum(counts) for _label, counts in table) == themed

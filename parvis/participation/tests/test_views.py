@@ -283,3 +283,59 @@ def test_the_report_downloads_as_a_real_pdf_with_its_chart(
     assert "Comment rendre le vélo plus facile" in text
     assert "Contributions par semaine" in text
     assert "Méthode" in text
+
+
+def test_votes_that_need_an_email_count_once_per_verified_address(
+    client, consultation, admin_user
+):
+
+    consultation.votes_need_email = True
+    consultation.save()
+    statement = statement_add(consultation=consultation, actor=admin_user, text="Oui ?")
+    vote_url = reverse(
+        "participation_public:vote",
+        args=[consultation.authority.slug, consultation.slug, statement.pk],
+    )
+    refused = client.post(vote_url, {"value": "1"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and "Confirmez" in refused.content.decode()
+    ask = reverse(
+        "participation_public:verify_request",
+        args=[consultation.authority.slug, consultation.slug],
+    )
+    assert (
+        "verification=envoyee"
+        in client.post(ask, {"email": "a@example.org"})["Location"]
+    )
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "jeton=" in line)
+    client.get(link.replace("http://testserver", ""))
+    assert client.post(vote_url, {"value": "1"}).status_code == 302
+    # The same address from another browser votes in the same name.
+    other = Client()
+    other.post(ask, {"email": "A@example.org"})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "jeton=" in line)
+    other.get(link.replace("http://testserver", ""))
+    other.post(vote_url, {"value": "-1"})
+    assert list(Vote.objects.values_list("value", flat=True)) == [-1]
+
+
+def test_an_identity_check_configured_by_the_installation_is_applied(
+    client, consultation, admin_user, settings
+):
+    settings.PARTICIPATION_IDENTITY_CHECK = (
+        "parvis.participation.tests.test_views.nobody_is_checked"
+    )
+    statement = statement_add(consultation=consultation, actor=admin_user, text="Oui ?")
+    url = reverse(
+        "participation_public:vote",
+        args=[consultation.authority.slug, consultation.slug, statement.pk],
+    )
+    answer = client.post(url, {"value": "1"}, HTTP_HX_REQUEST="true")
+    assert (
+        answer.status_code == 400
+        and "vérification d&#x27;identité" in answer.content.decode()
+    )
+    assert not Vote.objects.exists()
+
+
+def nobody_is_checked(participant):
+    return False
