@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "parvis.sources",
     "parvis.inbox",
     "parvis.participation",
+    "parvis.insights",
 ]
 
 MIDDLEWARE = [
