@@ -130,6 +130,25 @@ def public_statements(
     ]
 
 
+def public_statement(
+    *, consultation: Consultation, statement: Statement, participant: Participant | None
+) -> PublicStatement:
+    """One statement as the public page shows it (withdrawn ones included)."""
+    counted = statements_with_counts(consultation=consultation).get(pk=statement.pk)
+    if participant is not None and consultation.votes_need_email:
+        from parvis.participation.services import voter_of
+
+        participant = voter_of(participant)
+    mine = (
+        Vote.objects.filter(participant=participant, statement=statement)
+        .values_list("value", flat=True)
+        .first()
+        if participant is not None
+        else None
+    )
+    return PublicStatement(counted, mine)
+
+
 def public_contributions(*, consultation: Consultation) -> QuerySet[Contribution]:
     """What the public page lists: accepted contributions, and hidden ones as a
     placeholder with their reason (never their text)."""

@@ -43,6 +43,19 @@ def consultation_save(
 ) -> Consultation:
     """Create or change a consultation; `values` are its fields (publications by
     their ids under "publications")."""
+    with transaction.atomic():
+        return _consultation_save(
+            authority=authority, actor=actor, values=values, consultation=consultation
+        )
+
+
+def _consultation_save(
+    *,
+    authority: Any,
+    actor: Any,
+    values: dict[str, Any],
+    consultation: Consultation | None,
+) -> Consultation:
     publications = values.pop("publications", None)
     creating = consultation is None
     consultation = consultation or Consultation(authority=authority, created_by=actor)
@@ -220,9 +233,16 @@ def contribution_moderate(
     contribution.hidden_reason = "" if accept else reason[:300]
     contribution.moderated_by = actor
     contribution.moderated_at = timezone.now()
-    contribution.save(
-        update_fields=["status", "hidden_reason", "moderated_by", "moderated_at"]
-    )
+    with transaction.atomic():
+        contribution.save(
+            update_fields=["status", "hidden_reason", "moderated_by", "moderated_at"]
+        )
+        _audit_moderation(contribution, actor, accept, reason)
+
+
+def _audit_moderation(
+    contribution: Contribution, actor: Any, accept: bool, reason: str
+) -> None:
     audit_record(
         actor=actor,
         action="participation.contribution_accepted"
@@ -316,6 +336,16 @@ def voter_of(participant: Participant) -> Participant:
     return first or participant
 
 
+def vote_problem(*, statement: Statement, value: int) -> str:
+    """Why a vote on `statement` cannot be taken now, whoever votes ("" if it can)."""
+    consultation = statement.consultation
+    if not (consultation.votes_open and consultation.is_open() and statement.active):
+        return _("Le vote n'est pas ouvert sur cette proposition.")
+    if value not in Vote.Value.values:
+        return _("Vote inconnu.")
+    return ""
+
+
 def vote_cast(*, statement: Statement, participant: Participant, value: int) -> Vote:
     """One participant, one vote per statement: voting again changes the vote. With
     `votes_need_email`, one verified address; with an identity check configured,
@@ -323,10 +353,8 @@ def vote_cast(*, statement: Statement, participant: Participant, value: int) -> 
     consultation = statement.consultation
     if participant.consultation_id != consultation.pk:
         raise ValidationError(_("Ce vote ne concerne pas cette consultation."))
-    if not (consultation.votes_open and consultation.is_open() and statement.active):
-        raise ValidationError(_("Le vote n'est pas ouvert sur cette proposition."))
-    if value not in Vote.Value.values:
-        raise ValidationError(_("Vote inconnu."))
+    if problem := vote_problem(statement=statement, value=value):
+        raise ValidationError(problem)
     if consultation.votes_need_email:
         if participant.email_verified_at is None:
             raise ValidationError(
@@ -367,6 +395,8 @@ def participant_email_verify(*, token: str) -> Participant:
     participant = Participant.objects.filter(pk=data.get("p")).first()
     if participant is None:
         raise ValidationError(_("Ce lien n'est pas valide."))
+    if participant.email == data["e"] and participant.email_verified_at:
+        return participant  # the same link again: the first verification stands
     participant.email = data["e"]
     participant.email_verified_at = timezone.now()
     participant.save(update_fields=["email", "email_verified_at"])

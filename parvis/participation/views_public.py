@@ -5,14 +5,15 @@ an account: read the question and the contributions, contribute under a pseudony
 A participant is a random token in a signed cookie, one per consultation, created
 when the person first contributes or votes; only its keyed hash is stored. Robots:
 honeypot and minimum fill time on the contribution form, the inbox's rate limit per
-address and per authority. Votes need no rate limit: one per participant and
-statement, changed in place."""
+address and per authority. Votes: one per participant and statement, changed in
+place; a participant is created only for a vote that can be taken, and one address
+creates at most NEW_PARTICIPANTS_PER_CLIENT of them per ten minutes."""
 
 import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,9 +29,14 @@ from parvis.inbox.views_public import NOINDEX, client_address, public_authority
 from parvis.participation import selectors, services
 from parvis.participation.forms import ContributionForm
 from parvis.participation.models import Consultation, Participant, Vote
+from parvis.system.services import send_mail_logged
 from parvis.web.theme import theme_for
 
 SCOPE = "form"
+# New participants (browsers without the cookie) one address may create per window:
+# enough for a family or an office behind one address, not for a voting robot.
+NEW_PARTICIPANTS_PER_CLIENT = 20
+NEW_PARTICIPANTS_WINDOW = 600
 COOKIE_SALT = "parvis.participation.participant"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # browsers cap cookies at about 400 days
 
@@ -108,6 +114,7 @@ def _page(
             consultation=consultation, participant=participant
         ),
         "vote_choices": Vote.Value.choices,
+        "can_vote": consultation.votes_open and consultation.is_open(),
         "participant": participant,
         **extra,
     }
@@ -177,23 +184,42 @@ def _send_verification(
         + "?jeton="
         + services.email_link_token(participant, email)
     )
-    send_mail(
-        subject=_("Confirmez votre adresse : %(title)s")
-        % {"title": consultation.title},
-        message=_(
-            "Bonjour,\n\nPour confirmer votre participation à la consultation "
-            "« %(title)s » de %(authority)s, ouvrez ce lien (valable 7 jours) :\n"
-            "%(link)s\n\nSi vous n'avez pas participé, ignorez ce message."
-        )
-        % {
-            "title": consultation.title,
-            "authority": consultation.authority.name,
-            "link": link,
-        },
-        from_email=None,
-        recipient_list=[email],
-        fail_silently=True,
+    body = _(
+        "Bonjour,\n\nPour confirmer votre participation à la consultation "
+        "« %(title)s » de %(authority)s, ouvrez ce lien (valable 7 jours) :\n"
+        "%(link)s\n\nSi vous n'avez pas participé, ignorez ce message."
+    ) % {
+        "title": consultation.title,
+        "authority": consultation.authority.name,
+        "link": link,
+    }
+    subject = _("Confirmez votre adresse : %(title)s") % {"title": consultation.title}
+    transaction.on_commit(
+        lambda: send_mail_logged(subject=subject, body=body, recipients=[email])
     )
+
+
+def _new_participant_allowed(request: HttpRequest, consultation: Consultation) -> bool:
+    """Count a new participant of this address; False past the window's limit."""
+    import hashlib
+    import hmac
+    import time
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    window = int(time.time() // NEW_PARTICIPANTS_WINDOW)
+    client = hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+    ).hexdigest()[:32]
+    key = f"participation:new:{consultation.pk}:{window}:{client}"
+    cache.add(key, 0, timeout=NEW_PARTICIPANTS_WINDOW * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=NEW_PARTICIPANTS_WINDOW * 2)
+        count = 1
+    return count <= NEW_PARTICIPANTS_PER_CLIENT
 
 
 @require_POST
@@ -207,39 +233,45 @@ def vote(
         value = int(request.POST.get("value", ""))
     except ValueError:
         value = 99
-    participant, token = _participant_or_new(request, consultation)
-    error = ""
-    try:
-        services.vote_cast(statement=item, participant=participant, value=value)
-    except ValidationError as problem:
-        error = " ".join(problem.messages)
-    if request.headers.get("HX-Request") == "true":
-        shown = next(
-            entry
-            for entry in selectors.public_statements(
-                consultation=consultation, participant=participant
+    participant = _participant(request, consultation)
+    token = _token(request, consultation)
+    error = services.vote_problem(statement=item, value=value)
+    if not error and participant is None:
+        if _new_participant_allowed(request, consultation):
+            participant, token = _participant_or_new(request, consultation)
+        else:
+            error = _(
+                "Trop de votes depuis cette adresse en peu de temps : réessayez plus tard."
             )
-            if entry.statement.pk == item.pk
-        )
+    if not error and participant is not None:
+        try:
+            services.vote_cast(statement=item, participant=participant, value=value)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps only 2xx answers: the error is shown in the statement, with 200.
         response = render(
             request,
             "participation/_statement.html",
             {
-                "entry": shown,
+                "entry": selectors.public_statement(
+                    consultation=consultation, statement=item, participant=participant
+                ),
                 "consultation": consultation,
                 "authority": authority,
                 "vote_choices": Vote.Value.choices,
+                "can_vote": consultation.votes_open and consultation.is_open(),
                 "error": error,
                 "announce": True,
             },
-            status=400 if error else 200,
         )
     else:
         target = reverse(
             "participation_public:page", args=[authority.slug, consultation.slug]
         )
         response = redirect(f"{target}#proposition-{item.pk}")
-    _remember(response, consultation, token)
+    if token and participant is not None:
+        _remember(response, consultation, token)
     return response
 
 
