@@ -116,6 +116,21 @@ def _assign_new(accepted: list[Contribution], themes: list[Theme]) -> None:
             best = int(np.argmax(similarities[row]))
             good = similarities[row, best] >= themes[best].min_similarity
             theme_of[index] = themes[best] if good else None
+    # A theme merged meanwhile (by the team, during this analysis) hands its new
+    # contributions to the theme it joined.
+    merged = dict(
+        Theme.objects.filter(
+            pk__in=[theme.pk for theme in themes], merged_into__isnull=False
+        ).values_list("pk", "merged_into")
+    )
+    if merged:
+        targets = Theme.objects.in_bulk(list(merged.values()))
+        theme_of = {
+            index: targets.get(merged[theme.pk], theme)
+            if theme is not None and theme.pk in merged
+            else theme
+            for index, theme in theme_of.items()
+        }
     for index in range(len(known), len(everyone)):
         contribution = everyone[index]
         first = duplicate_of[index]

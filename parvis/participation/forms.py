@@ -14,16 +14,10 @@ from parvis.inbox.forms_public import (
     robot_suspected,
 )
 from parvis.participation.models import Consultation
+from parvis.planning.forms_crisis import DateTimeInput
 from parvis.publishing.models import Publication
 
 PUBLICATIONS_OFFERED = 60
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -48,8 +42,8 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
             "image_alt",
         ]
         widgets = {
-            "starts_at": LocalDateTimeInput(),
-            "ends_at": LocalDateTimeInput(),
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
             "question": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 6}),
             "moderation": forms.RadioSelect,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from parvis.participation.models import (
     Consultation,
@@ -99,7 +100,7 @@ def statements_with_counts(
         agree=Count("votes", filter=Q(votes__value=Vote.Value.AGREE)),
         disagree=Count("votes", filter=Q(votes__value=Vote.Value.DISAGREE)),
         passed=Count("votes", filter=Q(votes__value=Vote.Value.PASS)),
-    ).select_related("source")
+    )
 
 
 @dataclass(frozen=True)
@@ -152,11 +153,24 @@ def public_statement(
 def public_contributions(*, consultation: Consultation) -> QuerySet[Contribution]:
     """What the public page lists: accepted contributions, and hidden ones as a
     placeholder with their reason (never their text)."""
-    return Contribution.objects.filter(
-        consultation=consultation,
-        status__in=[Contribution.Status.ACCEPTED, Contribution.Status.HIDDEN],
-        duplicate_of__isnull=True,
-    ).annotate(supporter_count=Count("supporters"))[:PUBLIC_PAGE_SIZE]
+    return (
+        Contribution.objects.filter(
+            consultation=consultation,
+            status__in=[Contribution.Status.ACCEPTED, Contribution.Status.HIDDEN],
+        )
+        .filter(
+            # A repeated idea is listed with its original; shown alone when the
+            # original is not published.
+            Q(duplicate_of__isnull=True)
+            | ~Q(duplicate_of__status=Contribution.Status.ACCEPTED)
+        )
+        .annotate(
+            supporter_count=Count(
+                "supporters",
+                filter=Q(supporters__status=Contribution.Status.ACCEPTED),
+            )
+        )
+    )
 
 
 def theme_of(*, consultation: Consultation, pk: int) -> Theme:
@@ -327,7 +341,7 @@ def open_data_rows(*, consultation: Consultation) -> dict[str, list[dict[str, An
     contributions = [
         {
             "id": str(contribution.public_id),
-            "date": contribution.created_at.date().isoformat(),
+            "date": timezone.localdate(contribution.created_at).isoformat(),
             "origine": contribution.origin,
             "theme": contribution.theme.label if contribution.theme else "",
             "doublon_de": str(contribution.duplicate_of.public_id)

@@ -3,10 +3,12 @@
 Every member reads; writers (editor, validator, administrator) create, moderate and
 write statements. Citizens' words are escaped by the templates (no `|safe`)."""
 
+import functools
 from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -94,7 +96,7 @@ def _detail(
         "accepted": contributions.filter(status=Contribution.Status.ACCEPTED)[:SHOWN],
         "hidden": contributions.filter(status=Contribution.Status.HIDDEN)[:SHOWN],
         "statements": selectors.statements_with_counts(consultation=consultation),
-        "statement_form": StatementForm(),
+        "statement_form": _statement_form(request, consultation),
         "hide_form": HideForm(),
         "participants": consultation.participants.count(),
         "can_write": _can_write(request),
@@ -104,6 +106,23 @@ def _detail(
     }
     context.update(extra)
     return render(request, "participation/consultation_detail.html", context)
+
+
+def _statement_form(request: HttpRequest, consultation: Consultation) -> StatementForm:
+    """Empty, or filled from the contribution a moderator chose to propose
+    (?proposer=<id>), to shorten before adding."""
+    chosen = request.GET.get("proposer", "")
+    if chosen.isdigit():
+        source = Contribution.objects.filter(
+            consultation=consultation,
+            pk=int(chosen),
+            status=Contribution.Status.ACCEPTED,
+        ).first()
+        if source is not None:
+            return StatementForm(
+                initial={"text": source.text[:400], "source": source.pk}
+            )
+    return StatementForm()
 
 
 @authority_view()
@@ -191,7 +210,9 @@ def analysis_request(request: HttpRequest, pk: int) -> HttpResponse:
     authority = request.authority  # type: ignore[attr-defined]
     consultation = selectors.consultation_of(authority=authority, pk=pk)
     recluster = request.POST.get("regrouper") == "1"
-    analyse_consultation.enqueue(consultation.pk, recluster)
+    transaction.on_commit(
+        functools.partial(analyse_consultation.enqueue, consultation.pk, recluster)
+    )
     flash.success(
         request,
         _(
@@ -288,8 +309,6 @@ def consultation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation_open_data(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The published contributions and the statements' votes, without personal data
     (no pseudonym, no e-mail; personal data in texts masked)."""
-    import csv
-    import io
     import json
 
     from django.utils.text import slugify
@@ -307,13 +326,18 @@ def consultation_open_data(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         return response
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer,
-        fieldnames=list(rows["contributions"][0]) if rows["contributions"] else ["id"],
+    from parvis.planning.views_feeds import csv_response
+
+    table = (
+        rows["propositions"]
+        if request.GET.get("table") == "propositions"
+        else rows["contributions"]
     )
-    writer.writeheader()
-    writer.writerows(rows["contributions"])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    header = list(table[0]) if table else ["id"]
+    suffix = "-propositions" if request.GET.get("table") == "propositions" else ""
+    # A streamed response, which authority_view's annotation (HttpResponse) omits.
+    return csv_response(  # type: ignore[return-value]
+        header,
+        ([row[name] for name in header] for row in table),
+        filename=f"{name}{suffix}.csv",
+    )

@@ -109,7 +109,7 @@ def _page(
         "consultation": consultation,
         "form": form,
         "is_open": consultation.is_open(),
-        "contributions": selectors.public_contributions(consultation=consultation),
+        "contributions": _contributions_page(request, consultation),
         "statements": selectors.public_statements(
             consultation=consultation, participant=participant
         ),
@@ -121,6 +121,16 @@ def _page(
     response = render(request, "participation/public_page.html", context, status=status)
     response["X-Robots-Tag"] = "noindex" if not consultation.is_open() else "all"
     return response
+
+
+def _contributions_page(request: HttpRequest, consultation: Consultation) -> Any:
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(
+        selectors.public_contributions(consultation=consultation),
+        selectors.PUBLIC_PAGE_SIZE,
+    )
+    return paginator.get_page(request.GET.get("page"))
 
 
 @require_safe

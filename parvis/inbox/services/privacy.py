@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ DEFAULT_RETENTION_MONTHS = 12
 DONE = (Status.ANSWERED, Status.CLOSED)
 EMAIL_ORIGINS = (Origin.FORM, Origin.OPEN311, Origin.EMAIL)
 BATCH = 500
+ERASED_REASON = "Données personnelles effacées"
 
 
 def messages_anonymise(*, messages: QuerySet[Message], now: dt.datetime) -> int:
@@ -65,8 +66,23 @@ def messages_anonymise(*, messages: QuerySet[Message], now: dt.datetime) -> int:
             )
             Note.objects.filter(message_id__in=batch).update(text="")
             Reply.objects.filter(message_id__in=batch).update(text="")
+            _contributions_erase(message_ids=batch)
             transaction.on_commit(functools.partial(_delete_files, photos))
     return total
+
+
+def _contributions_erase(*, message_ids: list[int]) -> None:
+    """A comment collected as a consultation contribution loses its text and
+    signature with the message (participation keeps a copy). Imported here: the
+    inbox does not otherwise depend on participation."""
+    from parvis.participation.models import Contribution
+
+    Contribution.objects.filter(message_id__in=message_ids).update(
+        text="",
+        pseudonym="",
+        status=Contribution.Status.HIDDEN,
+        hidden_reason=ERASED_REASON,
+    )
 
 
 def _delete_files(names: list[str]) -> None:
@@ -177,28 +193,78 @@ def person_export(*, authority: Any, actor: Any, identifier: str) -> str:
                         "envoyee_le": (reply.sent_at or reply.created_at).isoformat(),
                         "texte": reply.text,
                     }
-                    for reply in message.replies.filter(state=Reply.State.SENT)
+                    for reply in message.sent_replies  # type: ignore[attr-defined]
                 ],
             }
-            for message in messages.prefetch_related("replies")
+            for message in messages.prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Reply.objects.filter(state=Reply.State.SENT),
+                    to_attr="sent_replies",
+                )
+            )
         ],
     }
+    data["participations"] = _participations(authority=authority, identifier=identifier)
     audit_record(
         actor=actor,
         action="inbox.person_export",
         summary=_("Export des données d'une personne : %(count)s messages")
-        % {"count": len(data["messages"])},
+        % {"count": len(data["messages"]) + len(data["participations"])},
         authority=authority,
     )
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _participants(*, authority: Any, identifier: str) -> Any:
+    from parvis.participation.models import Participant
+
+    email = identifier.strip().lower()
+    if "@" not in email[1:]:
+        return Participant.objects.none()
+    return Participant.objects.filter(consultation__authority=authority, email=email)
+
+
+def _participations(*, authority: Any, identifier: str) -> list[dict[str, Any]]:
+    """What consultations hold of a person who gave their e-mail there."""
+    return [
+        {
+            "consultation": participant.consultation.title,
+            "pseudonyme": participant.pseudonym,
+            "courriel": participant.email,
+            "contributions": [
+                {"deposee_le": c.created_at.isoformat(), "texte": c.text}
+                for c in participant.contributions.all()
+            ],
+            "votes": [
+                {"proposition": vote.statement.text, "vote": vote.get_value_display()}
+                for vote in participant.votes.select_related("statement")
+            ],
+        }
+        for participant in _participants(
+            authority=authority, identifier=identifier
+        ).select_related("consultation")
+    ]
+
+
 def person_erase(*, authority: Any, actor: Any, identifier: str) -> int:
-    """Anonymise every message of one person now (the right to erasure)."""
+    """Anonymise every message of one person now (the right to erasure), and what
+    consultations hold under their verified e-mail (votes stay, anonymous)."""
+    from parvis.participation.models import Contribution
+
     count = messages_anonymise(
         messages=person_messages(authority=authority, identifier=identifier),
         now=timezone.now(),
     )
+    participants = _participants(authority=authority, identifier=identifier)
+    with transaction.atomic():
+        count += Contribution.objects.filter(participant__in=participants).update(
+            text="",
+            pseudonym="",
+            status=Contribution.Status.HIDDEN,
+            hidden_reason=ERASED_REASON,
+        )
+        participants.update(email="", pseudonym="", email_verified_at=None)
     audit_record(
         actor=actor,
         action="inbox.person_erase",

@@ -14,6 +14,7 @@ from parvis.inbox.services import (
     message_receive,
     messages_purge_expired,
     person_erase,
+    person_export,
     person_messages,
 )
 from parvis.inbox.services.privacy import months_before
@@ -145,3 +146,58 @@ def test_the_register_entry_names_the_authority_and_its_retention(
     page = client_of(admin_user).get(reverse("inbox:register", args=[commune.slug]))
     text = page.content.decode()
     assert commune.name in text and "18 mois" in text and "article 30" in text
+
+
+def test_erasure_reaches_the_consultation_copy_and_the_participants_email(
+    commune, admin_user
+):
+    from django.utils import timezone as tz
+
+    from parvis.participation.models import Consultation, Contribution, Participant
+
+    consultation = Consultation.objects.create(
+        authority=commune,
+        title="Vélo",
+        slug="velo",
+        question="?",
+        starts_at=tz.now(),
+        ends_at=tz.now() + dt.timedelta(days=3),
+    )
+    comment = message_receive(
+        authority=commune,
+        origin="form",
+        kind="comment",
+        text="Des arceaux devant l'école, merci",
+        author_email=EMAIL,
+        author_name="Camille Durand",
+    ).message
+    copy = Contribution.objects.create(
+        consultation=consultation,
+        origin="site",
+        message=comment,
+        pseudonym="Camille Durand",
+        text=comment.text,
+        status="accepted",
+    )
+    participant = Participant.objects.create(
+        consultation=consultation, token_hash="x", pseudonym="Cam", email=EMAIL
+    )
+    own = Contribution.objects.create(
+        consultation=consultation,
+        origin="site",
+        participant=participant,
+        pseudonym="Cam",
+        text="Une piste cyclable rue de Dinan",
+        status="accepted",
+    )
+    exported = json.loads(
+        person_export(authority=commune, actor=admin_user, identifier=EMAIL)
+    )
+    assert exported["participations"][0]["contributions"][0]["texte"] == own.text
+    person_erase(authority=commune, actor=admin_user, identifier=EMAIL)
+    for contribution in (copy, own):
+        contribution.refresh_from_db()
+        assert contribution.text == "" and contribution.pseudonym == ""
+        assert contribution.status == "hidden" and contribution.hidden_reason
+    participant.refresh_from_db()
+    assert participant.email == "" and participant.pseudonym == ""
