@@ -86,13 +86,14 @@ def mastodon_app(base_url: str, http: Any) -> OAuthClient:
     from parvis.connectors.mastodon.oauth import SCOPES, register_app
 
     scopes = " ".join(SCOPES)
+    callback = redirect_uri("mastodon")
     app = MastodonApp.objects.filter(instance_url=base_url).first()
-    if app is None or app.scopes != scopes:
+    if app is None or app.scopes != scopes or app.redirect_uri != callback:
         client = register_app(
             http,
             base_url=base_url,
             client_name="Parvis",
-            redirect_uri=redirect_uri("mastodon"),
+            redirect_uri=callback,
             website=settings.SITE_URL,
         )
         app, _ = MastodonApp.objects.update_or_create(

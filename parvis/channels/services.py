@@ -172,7 +172,8 @@ def channel_subscribe_webhooks(*, channel_id: int) -> str:
 
     channel = Channel.objects.select_related("authority").get(pk=channel_id)
     try:
-        channel_connector(channel).subscribe_webhooks()
+        with channel_connector(channel) as connector:
+            connector.subscribe_webhooks()
     except ConnectorError as error:
         logger.warning(
             "Channel %s: webhook subscription refused: %s", channel.pk, error

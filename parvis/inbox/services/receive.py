@@ -8,6 +8,7 @@ again from the scheduler); a network message seen twice (polling and webhook, tw
 workers) is stored once, by (channel, remote id), race included.
 """
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -157,33 +158,25 @@ def messages_classify_pending(*, limit: int = 500) -> int:
     return done
 
 
-# The authorities' own models in this process: authority id -> (model row id, model).
-_MODELS: dict[int, tuple[int, Any]] = {}
-MODELS_CACHED = 8
+@functools.lru_cache(maxsize=8)
+def _trained(model_id: int) -> Any:
+    """One trained model, loaded once per process (a new training is a new id)."""
+    from parvis.inbox.classify.model import loads
+
+    payload = TrainedModel.objects.values_list("payload", flat=True).get(pk=model_id)
+    return loads(bytes(payload))
 
 
 def authority_model(*, authority: Any) -> Any:
     """The authority's latest trained model (messages_retrain), or None for the
-    shipped one. Loaded once per process and per new training."""
-    from parvis.inbox.classify.model import loads
-
+    shipped one."""
     latest = (
         TrainedModel.objects.filter(authority=authority)
         .order_by("-trained_at", "-id")
         .values_list("pk", flat=True)
         .first()
     )
-    if latest is None:
-        return None
-    cached = _MODELS.get(authority.pk)
-    if cached is not None and cached[0] == latest:
-        return cached[1]
-    payload = TrainedModel.objects.values_list("payload", flat=True).get(pk=latest)
-    model = loads(bytes(payload))
-    if len(_MODELS) >= MODELS_CACHED:
-        _MODELS.pop(next(iter(_MODELS)))
-    _MODELS[authority.pk] = (latest, model)
-    return model
+    return None if latest is None else _trained(latest)
 
 
 def _classify_and_route(message: Message) -> None:

@@ -129,7 +129,7 @@ def test_an_authority_with_its_own_model_is_classified_by_it(commune, monkeypatc
         return original(text, **kwargs)
 
     monkeypatch.setattr(classifier, "classify", spy)
-    monkeypatch.setattr(receive, "_MODELS", {})
+    receive._trained.cache_clear()
     message_receive(authority=commune, origin="form", kind="contact", text="Bonjour")
     assert seen == [None]
     TrainedModel.objects.create(
