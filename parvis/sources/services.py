@@ -367,6 +367,10 @@ def _store(
         current.is_current = False
         current.save(update_fields=["is_current"])
     earlier = versions.filter(content_hash=digest).first()
+    if earlier is not None and earlier.is_current:
+        # Another check stored this very content between our two reads (PostgreSQL
+        # reads what was committed at each statement): it is the current one.
+        return earlier, UNCHANGED
     if earlier is not None:
         # The page went back to an earlier content: that version is current again.
         earlier.is_current = True
