@@ -16,7 +16,11 @@ Shingle = tuple[str, ...]
 
 def shingles(text: str, k: int = 5) -> frozenset[Shingle]:
     """The distinct word k-shingles of `text` (empty when it has fewer than k words)."""
-    tokens = words(normalize(text))
+    return word_shingles(words(normalize(text)), k)
+
+
+def word_shingles(tokens: list[str], k: int) -> frozenset[Shingle]:
+    """The distinct k-shingles of words already normalised and split."""
     return frozenset(zip(*(tokens[offset:] for offset in range(k)), strict=False))
 
 
