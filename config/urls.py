@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.inbox.urls_webhooks")),
     path("", include("parvis.participation.urls")),
     path("", include("parvis.participation.urls_public")),
+    path("", include("parvis.insights.urls")),
 ]
 
 if not settings.PRODUCTION:

@@ -72,6 +72,7 @@ class AuthorityRecords:
     articles: list[str] = field(default_factory=list)
     population: int | None = None
     response_hours: list[float] = field(default_factory=list)
+    boosts: int = 0  # sponsored boosts recorded apart from the posts
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def authority_indicators(records: AuthorityRecords) -> AuthorityIndicators:
         present=frozenset(records.accounts) | {post.network for post in records.posts},
         posts=len(records.posts),
         republished_posts=republished,
-        sponsors=any(post.sponsored for post in records.posts),
+        sponsors=records.boosts > 0 or any(post.sponsored for post in records.posts),
         organic_reach_rate=statistics.median(rates) if rates else None,
         median_response_hours=(
             statistics.median(records.response_hours)

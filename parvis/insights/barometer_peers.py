@@ -64,11 +64,12 @@ def installation_records(
     latest_reach = MetricSnapshot.objects.filter(
         publication=OuterRef("publication_id"), reach__isnull=False
     ).order_by("-collected_at", "-id")
-    boosted = set(
-        Boost.objects.filter(
-            authority_id__in=ids, publication__isnull=False
-        ).values_list("publication_id", flat=True)
-    )
+    boosted: set[int | None] = set()
+    for authority_id, publication_id in Boost.objects.filter(
+        authority_id__in=ids
+    ).values_list("authority_id", "publication_id"):
+        records[authority_id].boosts += 1
+        boosted.add(publication_id)
     entries = (
         ArchiveEntry.objects.filter(authority_id__in=ids, withdrawn_at__isnull=True)
         .annotate(reach=Subquery(latest_reach.values("reach")[:1]))
@@ -79,7 +80,7 @@ def installation_records(
             Post(
                 network=network,
                 text="\n\n".join(parts),
-                sponsored=publication_id in boosted,
+                sponsored=publication_id is not None and publication_id in boosted,
                 reach=reach,
             )
         )

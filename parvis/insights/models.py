@@ -79,6 +79,7 @@ class ObservatoryImport(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("en attente")
+        RUNNING = "running", _("en cours de lecture")
         DONE = "done", _("lu")
         FAILED = "failed", _("illisible")
 

@@ -206,6 +206,7 @@ def _plan_one(
     mean_posts: int,
     populations: dict[str, int],
     communes: list[str],
+    real_codes: dict[str, list[str]],
 ) -> Planted:
     style = rng.choices(STYLES, weights=(1, 5, 2, 1))[0]
     posts = 0 if style == "silent" else max(5, int(rng.expovariate(1 / mean_posts)))
@@ -234,6 +235,8 @@ def _plan_one(
     if kind == "commune" and communes:
         code = communes.pop()  # one real code each, while there are some left
         population = populations[code]
+    elif real_codes.get(kind):
+        code = real_codes[kind].pop()
     return Planted(
         kind, code, style, population, networks, posts, republished, sponsors, rate
     )
@@ -248,6 +251,7 @@ def generate(
     kinds_weights: tuple[int, ...] = (2, 8, 20, 70),
     populations: dict[str, int] | None = None,
     articles_per_post: float = 0.5,
+    real_codes: dict[str, list[str]] | None = None,
 ) -> Population:
     """Write a barometer CSV of `authorities` to `out`, shuffled in blocks (an
     authority's rows are not contiguous), and return the plan. With `populations`
@@ -257,13 +261,18 @@ def generate(
     populations = populations or {}
     communes = sorted(populations)
     rng.shuffle(communes)
+    real_codes = {kind: list(codes) for kind, codes in (real_codes or {}).items()}
     population = Population()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     pending: list[list[str]] = []
     for number in range(1, authorities + 1):
         kind = rng.choices(KINDS, weights=kinds_weights)[0]
-        planted = _plan_one(rng, kind, number, mean_posts, populations, communes)
+        if kind in real_codes and not real_codes[kind]:
+            kind = "commune"  # no real code of that kind left
+        planted = _plan_one(
+            rng, kind, number, mean_posts, populations, communes, real_codes
+        )
         population.authorities.append(planted)
         pending.extend(_rows_of(rng, planted, articles_per_post))
         if len(pending) > 5_000:

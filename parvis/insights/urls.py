@@ -1,0 +1,18 @@
+"""URLs of the insights: /c/<slug>/mesure/…"""
+
+from django.urls import path
+
+from parvis.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("c/<slug:slug>/mesure/barometre/", views.barometer, name="barometer"),
+    path(
+        "c/<slug:slug>/mesure/barometre.csv", views.barometer_csv, name="barometer_csv"
+    ),
+    path(
+        "c/<slug:slug>/mesure/barometre/observatoire/",
+        views.observatory_import,
+        name="observatory_import",
+    ),
+]
