@@ -174,6 +174,25 @@ class AccountInfo:
 
 
 @dataclass(frozen=True)
+class PostMetrics:
+    """The counters of one post of the account, as the network gives them now.
+
+    None means the network does not provide that counter (not at all, not for this
+    post, or not any more): it is shown as "non fourni", never as 0. A 0 is a 0 the
+    network said. `shares` counts reposts and quotes together where the network
+    tells both; `clicks` are clicks on the post's link."""
+
+    remote_id: str
+    impressions: int | None = None
+    reach: int | None = None
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    clicks: int | None = None
+    video_views: int | None = None
+
+
+@dataclass(frozen=True)
 class RateLimitState:
     remaining: int | None
     reset_at: dt.datetime | None
@@ -308,6 +327,17 @@ class Connector:
     def refresh(self) -> Credentials:
         raise Unsupported(f"{self.network}: refresh")
 
+    # -- measurement (METRICS) ---------------------------------------------------------
+    def post_metrics(self, remote_id: str) -> PostMetrics:
+        """The counters of the account's post `remote_id` now. A post the network no
+        longer has is `Rejected`."""
+        raise Unsupported(f"{self.network}: post_metrics")
+
+    def followers(self) -> int | None:
+        """How many accounts follow the account now; None when the network does not
+        say."""
+        raise Unsupported(f"{self.network}: followers")
+
     # -- listening and answering (READ_COMMENTS, READ_MENTIONS, READ_DIRECT_MESSAGES,
     # REPLY, HIDE_COMMENT); the account's own messages are never returned ----------
     def comments(
@@ -432,6 +462,22 @@ class Connector:
                 if isinstance(value, dict) and value.get("message"):
                     return str(value["message"])
         return f"HTTP {response.status_code}"
+
+
+def count_or_none(value: object) -> int | None:
+    """A counter from a JSON payload: a whole number of 0 or more, or None when the
+    field is missing, null or not a number (never a 0 the network did not say)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value < 0 or value != int(value):
+        return None
+    return int(value)
+
+
+def total_or_none(*values: int | None) -> int | None:
+    """The sum of the counters given, None when the network gave none of them."""
+    given = [value for value in values if value is not None]
+    return sum(given) if given else None
 
 
 def utc_now() -> dt.datetime:

@@ -17,6 +17,9 @@ a record key derived from the reply's idempotency key (never posted twice); a re
 under one of the account's posts is hidden by listing it in `hiddenReplies` of the
 thread's app.bsky.feed.threadgate record (record key of the root post). Direct
 messages (chat.bsky.convo, a separate chat service) are not read.
+
+Counters come from the app view too: app.bsky.feed.getPosts (likeCount, replyCount,
+repostCount, quoteCount) and app.bsky.actor.getProfile (followersCount).
 """
 
 import datetime as dt
@@ -35,6 +38,7 @@ from parvis.connectors.base import (
     Draft,
     Limits,
     MediaItem,
+    PostMetrics,
     PublishedPart,
     PublishResult,
     RateLimitState,
@@ -78,6 +82,7 @@ class BlueskyConnector(Connector):
             Capability.READ_MENTIONS,
             Capability.REPLY,
             Capability.HIDE_COMMENT,
+            Capability.METRICS,
         }
     )
     # app.bsky.feed.post: text of 300 graphemes at most; app.bsky.embed.images: 4
@@ -172,6 +177,25 @@ class BlueskyConnector(Connector):
         )
         self.credentials = parse.credentials(response.json(), self._base_url())
         return self.credentials
+
+    # -- measurement -----------------------------------------------------------------
+    def post_metrics(self, remote_id: str) -> PostMetrics:
+        """Likes, replies, reposts and quotes of a post (app.bsky.feed.getPosts, from
+        the app view the PDS proxies to). Bluesky counts no impressions, reach nor
+        clicks. A deleted post is left out of the answer: Rejected."""
+        body = self._query("app.bsky.feed.getPosts", uris=[remote_id])
+        post = parse.post_view(body, remote_id)
+        if post is None:
+            raise Rejected(
+                f"{self.network}: post not found (deleted?) {remote_id}",
+                network_code="NotFound",
+            )
+        return parse.post_metrics(post)
+
+    def followers(self) -> int | None:
+        """`followersCount` of the account's profile (app.bsky.actor.getProfile)."""
+        profile = self._query("app.bsky.actor.getProfile", actor=self.did)
+        return parse.followers_count(profile)
 
     # -- publishing ------------------------------------------------------------------
     def problems(self, draft: Draft) -> list[str]:

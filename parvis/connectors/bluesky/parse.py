@@ -21,9 +21,12 @@ from parvis.connectors import text as textlib
 from parvis.connectors.base import (
     CommentKind,
     Credentials,
+    PostMetrics,
     RateLimitState,
     RemoteComment,
     RemotePost,
+    count_or_none,
+    total_or_none,
 )
 from parvis.connectors.errors import Rejected
 from parvis.connectors.oauth import public_https_base_url
@@ -310,6 +313,38 @@ def credentials(session: Mapping[str, Any], base_url: str) -> Credentials:
 
 
 # -- errors and rate limits ----------------------------------------------------------
+# -- counters ------------------------------------------------------------------------
+def post_view(body: Any, uri: str) -> dict[str, Any] | None:
+    """The postView of `uri` in an app.bsky.feed.getPosts answer, None when the
+    post is not in it (deleted, or not visible)."""
+    posts = body.get("posts") if isinstance(body, dict) else None
+    for post in posts or []:
+        if isinstance(post, dict) and post.get("uri") == uri:
+            return post
+    return None
+
+
+def post_metrics(post: Mapping[str, Any]) -> PostMetrics:
+    """Counters of a postView (app.bsky.feed.defs#postView, every count optional):
+    likes, replies, reposts and quotes (shares)."""
+    return PostMetrics(
+        remote_id=str(post["uri"]),
+        reactions=count_or_none(post.get("likeCount")),
+        comments=count_or_none(post.get("replyCount")),
+        shares=total_or_none(
+            count_or_none(post.get("repostCount")),
+            count_or_none(post.get("quoteCount")),
+        ),
+    )
+
+
+def followers_count(profile: Any) -> int | None:
+    """`followersCount` of app.bsky.actor.defs#profileViewDetailed (optional)."""
+    if not isinstance(profile, dict):
+        return None
+    return count_or_none(profile.get("followersCount"))
+
+
 def xrpc_error(response: httpx.Response) -> tuple[str, str]:
     """(error, message) of an XRPC error body {"error": ..., "message": ...}."""
     try:

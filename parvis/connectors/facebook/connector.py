@@ -5,6 +5,9 @@
   published=false, alt_text_custom), then attached to one feed post (attached_media).
 - First comment: POST /{post-id}/comments once the post is up.
 - Delete: DELETE /{post-id}. Reconciliation: GET /{page-id}/published_posts.
+- Counters: GET /{post-id} (reactions and comments summaries, shares), GET
+  /{post-id}/insights (views, unique viewers, clicks by type; read_insights), GET
+  /{page-id}?fields=followers_count.
 - Comments: GET /{post-id}/comments (filter=stream: replies included; newest first),
   answered with POST /{comment-id}/comments, hidden with POST /{comment-id}
   (is_hidden=true). Reading others' comments needs pages_read_user_content, answering
@@ -15,11 +18,13 @@ reconciles with `find_published` (the Page's recent posts) before trying again.
 Docs: https://developers.facebook.com/docs/pages-api/posts,
 https://developers.facebook.com/docs/graph-api/reference/photo/,
 https://developers.facebook.com/docs/graph-api/reference/object/comments,
-https://developers.facebook.com/docs/graph-api/reference/comment
+https://developers.facebook.com/docs/graph-api/reference/comment,
+https://developers.facebook.com/docs/graph-api/reference/insights/
 """
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -34,6 +39,7 @@ from parvis.connectors.base import (
     Draft,
     Limits,
     MediaItem,
+    PostMetrics,
     PublishedPart,
     PublishResult,
     RateLimitState,
@@ -45,13 +51,18 @@ from parvis.connectors.base import (
     utc_now,
 )
 from parvis.connectors.errors import ConnectorError, Rejected, Unavailable
-from parvis.connectors.facebook import parse
+from parvis.connectors.facebook import insights, parse
 
+logger = logging.getLogger(__name__)
 # The latest version in the Graph changelog when this was written (Nov. 2026).
 GRAPH_VERSION = "v27.0"
 GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
 RECENT_POST_FIELDS = "id,message,created_time,permalink_url"
 COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
+# Counters of a Page post: totals only (no reaction nor comment listed).
+POST_COUNT_FIELDS = (
+    "reactions.summary(total_count).limit(0),comments.summary(true).limit(0),shares"
+)
 # Pages of comments read per post and call (100 each): a post with more new comments
 # than that between two polls is read on from the newest ones.
 COMMENT_PAGES = 10
@@ -141,6 +152,27 @@ class GraphConnector(Connector):
                 break
         return bodies
 
+    def _insights(self, object_id: str, metrics: tuple[str, ...]) -> dict[str, Any]:
+        """{metric: value} of GET /{object-id}/insights; empty when Graph refuses
+        the object's insights while the object itself reads fine (see
+        `insights.insights_refused`): its other counters are still worth keeping.
+        Throttling, outages and dead tokens are raised as usual."""
+        try:
+            body = self._get(
+                f"{object_id}/insights", metric=insights.metric_list(metrics)
+            )
+        except ConnectorError as error:
+            if not insights.insights_refused(error):
+                raise
+            logger.warning(
+                "%s: insights of %s refused (%s): left unknown",
+                self.network,
+                object_id,
+                error.message,
+            )
+            return {}
+        return insights.insight_values(body)
+
     def _hide(self, comment_id: str, data: dict[str, str]) -> None:
         if not parse.success(self._post(comment_id, data)):
             raise Rejected(f"{self.label} n'a pas masqué le commentaire {comment_id}.")
@@ -191,6 +223,7 @@ class FacebookConnector(GraphConnector):
             Capability.REPLY,
             Capability.HIDE_COMMENT,
             Capability.WEBHOOKS,
+            Capability.METRICS,
         }
     )
     # 63,206 characters per post. Photos "must be less than 10MB" (Photo reference).
@@ -265,6 +298,29 @@ class FacebookConnector(GraphConnector):
             raise Rejected(" ".join(problems))
         body = self._post(f"{in_reply_to_id}/comments", {"message": text})
         return PublishedPart(remote_id=parse.created_id(body))
+
+    def post_metrics(self, remote_id: str) -> PostMetrics:
+        """Reactions, comments and shares of a Page post (its fields), then its
+        views, unique viewers and link clicks (Page post insights, permission
+        read_insights: left unknown where Graph refuses them). A deleted post is
+        refused with code 100 (Rejected)."""
+        post = self._get(remote_id, fields=POST_COUNT_FIELDS)
+        values = self._insights(remote_id, insights.PAGE_POST_METRICS)
+        return PostMetrics(
+            remote_id=remote_id,
+            impressions=insights.field_count(values, "post_media_view"),
+            reach=insights.field_count(values, "post_total_media_view_unique"),
+            reactions=insights.summary_total(post, "reactions"),
+            comments=insights.summary_total(post, "comments"),
+            shares=insights.shares_count(post),
+            clicks=insights.link_clicks(values.get("post_clicks_by_type")),
+        )
+
+    def followers(self) -> int | None:
+        """`followers_count` of the Page (the page_fans metric is gone since
+        15 Nov. 2025)."""
+        page = self._get(self.page_id, fields="followers_count")
+        return insights.field_count(page, "followers_count")
 
     def subscribe_webhooks(self) -> None:
         """POST /{page-id}/subscribed_apps subscribed_fields=feed (Page Subscribed

@@ -127,6 +127,7 @@ class FacebookOAuth(MetaLogin):
         "pages_manage_engagement",  # first comment, answers and hiding, as the Page
         "pages_read_user_content",  # the comments people write under the Page's posts
         "pages_manage_metadata",  # the Page's `feed` webhook subscription
+        "read_insights",  # the views, viewers and clicks of the Page's posts
     )
 
     def accounts(self, user: Credentials) -> list[AccountInfo]:

@@ -23,6 +23,7 @@ class InstagramOAuth(MetaLogin):
         "instagram_content_publish",
         "instagram_manage_contents",  # deleting a post
         "instagram_manage_comments",  # reading, answering and hiding comments
+        "instagram_manage_insights",  # views, reach and shares of the posts
         "pages_show_list",
         "pages_read_engagement",
     )

@@ -10,7 +10,10 @@ w_organization_social to answer as the organization): GET
 its comment URN; an answer is a comment of the organization with `parentComment`
 (comments nest one level). LinkedIn offers no way to hide a comment, and no API for
 an organization's mentions or messages that Parvis's permissions reach.
-Docs: learn.microsoft.com/linkedin/marketing/community-management/shares/comments-api
+Counters (rw_organization_admin): organizationalEntityShareStatistics of one post,
+networkSizes of the organization for its followers.
+Docs: learn.microsoft.com/linkedin/marketing/community-management/shares/comments-api,
+.../organizations/share-statistics, .../organizations/organization-lookup-api
 """
 
 import datetime as dt
@@ -26,6 +29,7 @@ from parvis.connectors.base import (
     Draft,
     Limits,
     MediaItem,
+    PostMetrics,
     PublishedPart,
     PublishResult,
     RateLimitState,
@@ -92,6 +96,7 @@ class LinkedInConnector(RefreshableConnector):
             Capability.DELETE,
             Capability.READ_COMMENTS,
             Capability.REPLY,
+            Capability.METRICS,
         }
     )
     replies_nest_once = True
@@ -233,6 +238,41 @@ class LinkedInConnector(RefreshableConnector):
             raise Unavailable("LinkedIn n'a pas renvoyé l'identifiant du commentaire.")
         post = parse.commented_object(urn) or body["object"]
         return PublishedPart(urn, parse.comment_url(post, urn))
+
+    def post_metrics(self, remote_id: str) -> PostMetrics:
+        """Lifetime statistics of one of the organization's posts
+        (organizationalEntityShareStatistics with `shares` or `ugcPosts`, organic
+        activity only, permission rw_organization_admin): impressions, unique
+        impressions, likes, comments, shares, clicks. No element: the post is not
+        (or no longer) the organization's, Rejected."""
+        kind = parse.statistics_parameter(remote_id)
+        if not kind:
+            raise Rejected(f"{self.network}: no statistics for {remote_id}")
+        # Rest.li 2.0 wants the URN encoded inside List(...), parentheses as is.
+        url = (
+            f"{API}/organizationalEntityShareStatistics?q=organizationalEntity"
+            f"&organizationalEntity={quote(self._author(), safe='')}"
+            f"&{kind}=List({quote(remote_id, safe='')})"
+        )
+        body = self.request("GET", url, headers=self._headers()).json()
+        statistics = parse.share_statistics(body, remote_id)
+        if statistics is None:
+            raise Rejected(
+                f"{self.network}: no statistics for {remote_id} (deleted, or not "
+                "a post of this organization)"
+            )
+        return parse.post_metrics(statistics, remote_id)
+
+    def followers(self) -> int | None:
+        """The organization's follower count (networkSizes, edgeType
+        COMPANY_FOLLOWED_BY_MEMBER: firstDegreeSize)."""
+        response = self.request(
+            "GET",
+            f"{API}/networkSizes/{quote(self._author(), safe='')}",
+            params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
+            headers=self._headers(),
+        )
+        return parse.first_degree_size(response.json())
 
     def is_own(self, comment: RemoteComment) -> bool:
         return comment.author_id == self._author()

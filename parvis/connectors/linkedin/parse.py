@@ -2,7 +2,8 @@
 
 Shapes: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
 (posts, x-restli-id), .../shares/images-api (initializeUpload),
-.../organizations/organization-lookup-api (organizations),
+.../organizations/organization-lookup-api (organizations, networkSizes),
+.../organizations/share-statistics (statistics of a post),
 https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling (errors),
 https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow
 and .../programmatic-refresh-tokens (token answers).
@@ -18,8 +19,10 @@ from parvis.connectors.base import (
     AccountInfo,
     CommentKind,
     Credentials,
+    PostMetrics,
     RemoteComment,
     RemotePost,
+    count_or_none,
 )
 from parvis.connectors.oauth import renewed
 
@@ -55,6 +58,58 @@ def account(body: Any) -> AccountInfo:
         handle=vanity_name,
         display_name=str(body.get("localizedName", "")),
         url=f"https://www.linkedin.com/company/{vanity_name}/" if vanity_name else "",
+    )
+
+
+# The query parameter of organizationalEntityShareStatistics for each kind of post
+# URN the Posts API returns.
+STATISTICS_PARAMETERS = {"urn:li:share:": "shares", "urn:li:ugcPost:": "ugcPosts"}
+
+
+def statistics_parameter(urn: str) -> str:
+    """`shares` or `ugcPosts`, the parameter that asks for the statistics of the
+    post `urn` ("" for any other URN)."""
+    return next(
+        (
+            name
+            for prefix, name in STATISTICS_PARAMETERS.items()
+            if urn.startswith(prefix)
+        ),
+        "",
+    )
+
+
+def share_statistics(body: Any, urn: str) -> dict[str, Any] | None:
+    """`totalShareStatistics` of the element about `urn` (its `share` or `ugcPost`),
+    None when the answer has none."""
+    for element in (body or {}).get("elements") or []:
+        if not isinstance(element, dict):
+            continue
+        if urn in (element.get("share"), element.get("ugcPost")):
+            statistics = element.get("totalShareStatistics")
+            return statistics if isinstance(statistics, dict) else {}
+    return None
+
+
+def post_metrics(statistics: Mapping[str, Any], urn: str) -> PostMetrics:
+    """ShareStatisticsData: impressionCount, uniqueImpressionsCount (reach),
+    likeCount, commentCount, shareCount, clickCount. LinkedIn gives no video views
+    here (the Video Analytics API is another permission)."""
+    return PostMetrics(
+        remote_id=urn,
+        impressions=count_or_none(statistics.get("impressionCount")),
+        reach=count_or_none(statistics.get("uniqueImpressionsCount")),
+        reactions=count_or_none(statistics.get("likeCount")),
+        comments=count_or_none(statistics.get("commentCount")),
+        shares=count_or_none(statistics.get("shareCount")),
+        clicks=count_or_none(statistics.get("clickCount")),
+    )
+
+
+def first_degree_size(body: Any) -> int | None:
+    """`firstDegreeSize` of a networkSizes answer: the organization's followers."""
+    return (
+        count_or_none(body.get("firstDegreeSize")) if isinstance(body, dict) else None
     )
 
 

@@ -25,6 +25,7 @@ from parvis.connectors.base import (
     Draft,
     Limits,
     MediaItem,
+    PostMetrics,
     PublishedPart,
     PublishResult,
     RateLimitState,
@@ -34,7 +35,6 @@ from parvis.connectors.base import (
 )
 from parvis.connectors.errors import ConnectorError, RateLimited, Rejected, Unavailable
 from parvis.connectors.mastodon import parse
-from parvis.connectors.mastodon.parse import StatusMetrics
 
 LANGUAGE = "fr"
 VISIBILITY = "public"
@@ -267,9 +267,18 @@ class MastodonConnector(Connector):
         )
         return parse.published_part(status)
 
-    def metrics(self, remote_id: str) -> StatusMetrics:
+    def post_metrics(self, remote_id: str) -> PostMetrics:
+        """The counters of a Status (GET /api/v1/statuses/:id): favourites, replies,
+        boosts. Mastodon counts no impressions, reach nor clicks. A status deleted
+        since answers 404 (Rejected)."""
         status = self._call("GET", f"/api/v1/statuses/{remote_id}").json()
-        return parse.status_metrics(status)
+        return parse.post_metrics(status)
+
+    def followers(self) -> int | None:
+        """`followers_count` of the account (GET /api/v1/accounts/verify_credentials,
+        scope read:accounts)."""
+        account = self._call("GET", "/api/v1/accounts/verify_credentials").json()
+        return parse.followers_count(account)
 
     # -- HTTP ------------------------------------------------------------------------
     def rate_limit_from(self, response: httpx.Response) -> RateLimitState | None:

@@ -13,24 +13,15 @@ from typing import Any
 from parvis.connectors.base import (
     AccountInfo,
     CommentKind,
+    PostMetrics,
     PublishedPart,
     RateLimitState,
     RemoteComment,
     RemotePost,
+    count_or_none,
 )
 
 Json = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class StatusMetrics:
-    """The counters a Status carries. Mastodon counts no impressions nor clicks."""
-
-    remote_id: str
-    replies_count: int
-    reblogs_count: int
-    favourites_count: int
-    impressions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -140,13 +131,21 @@ def mention_comments(
     return comments[::-1]
 
 
-def status_metrics(status: Json) -> StatusMetrics:
-    return StatusMetrics(
+def post_metrics(status: Json) -> PostMetrics:
+    """The counters a Status carries: favourites (reactions), replies (comments;
+    absent before Mastodon 2.5.0) and boosts (shares). Mastodon counts no
+    impressions, reach, clicks nor views."""
+    return PostMetrics(
         remote_id=str(status["id"]),
-        replies_count=int(status.get("replies_count") or 0),
-        reblogs_count=int(status.get("reblogs_count") or 0),
-        favourites_count=int(status.get("favourites_count") or 0),
+        reactions=count_or_none(status.get("favourites_count")),
+        comments=count_or_none(status.get("replies_count")),
+        shares=count_or_none(status.get("reblogs_count")),
     )
+
+
+def followers_count(account: Json) -> int | None:
+    """`followers_count` of an Account entity."""
+    return count_or_none(account.get("followers_count"))
 
 
 def instance_limits(instance: Json) -> InstanceLimits:

@@ -8,10 +8,13 @@ Listening: replies and mentions both come from the mentions timeline
 (GET /2/users/:id/mentions, since_id and pagination_token); answers are posts with
 `reply.in_reply_to_tweet_id`; a reply under one of the account's conversations is
 hidden with PUT /2/tweets/:id/hidden (scope tweet.moderate.write). Direct messages
-(dm.read) are not requested. Docs: docs.x.com/x-api/posts/timelines (mentions),
-/x-api/posts/manage-tweets (create), /x-api/posts/hide-replies (hide).
+(dm.read) are not requested. Counters: GET /2/tweets/:id (public_metrics,
+non_public_metrics) and GET /2/users/me (public_metrics).
+Docs: docs.x.com/x-api/posts/timelines (mentions), /x-api/posts/manage-tweets
+(create), /x-api/posts/hide-replies (hide), /x-api/fundamentals/metrics (counters).
 """
 
+import datetime as dt
 from typing import Any
 
 import httpx
@@ -24,6 +27,7 @@ from parvis.connectors.base import (
     Draft,
     Limits,
     MediaItem,
+    PostMetrics,
     PublishedPart,
     PublishResult,
     RateLimitState,
@@ -48,6 +52,9 @@ MENTION_FIELDS = {
 # 100 posts a page (5 to 100); X serves up to the 800 most recent mentions.
 MENTION_PAGES = 8
 HIDE_SCOPE = "tweet.moderate.write"
+# Non-public metrics (link clicks) "are only available for Posts created within the
+# last 30 days" (docs.x.com/x-api/fundamentals/metrics); an hour of margin.
+PRIVATE_METRICS_FOR = dt.timedelta(days=30) - dt.timedelta(hours=1)
 
 
 class XConnector(RefreshableConnector):
@@ -64,6 +71,7 @@ class XConnector(RefreshableConnector):
             Capability.READ_MENTIONS,
             Capability.REPLY,
             Capability.HIDE_COMMENT,
+            Capability.METRICS,
         }
     )
     # 280 weighted characters with links counted 23 (fundamentals/counting-characters);
@@ -189,6 +197,41 @@ class XConnector(RefreshableConnector):
         )
         post_id = parse.created_post_id(response.json())
         return PublishedPart(post_id, parse.post_url(post_id))
+
+    def post_metrics(self, remote_id: str) -> PostMetrics:
+        """GET /2/tweets/:id with public_metrics (likes, replies, reposts, quotes,
+        impressions where given) and, for a post of the last 30 days (its id tells
+        its age), non_public_metrics (impressions, link clicks). X gives no reach.
+        A deleted post comes back as an error (404, or a 200 holding only
+        `errors`): Rejected."""
+        fields = ["public_metrics"]
+        created_at = parse.created_at_from_id(remote_id)
+        if created_at is not None and self.now() - created_at < PRIVATE_METRICS_FOR:
+            fields.append("non_public_metrics")
+        body = self.request(
+            "GET",
+            f"{API}/tweets/{remote_id}",
+            headers=self._auth(),
+            params={"tweet.fields": ",".join(fields)},
+        ).json()
+        post = parse.found_data(body)
+        if post is None:
+            raise Rejected(
+                f"{self.network}: post not found (deleted?) {remote_id}: "
+                f"{parse.error_message(body)}",
+                network_code=parse.error_code(body),
+            )
+        return parse.post_metrics(post)
+
+    def followers(self) -> int | None:
+        """public_metrics.followers_count of the account (GET /2/users/me)."""
+        response = self.request(
+            "GET",
+            f"{API}/users/me",
+            headers=self._auth(),
+            params={"user.fields": "public_metrics"},
+        )
+        return parse.followers_count(response.json())
 
     def hide_comment(self, remote_id: str) -> None:
         """Hide a reply in one of the account's conversations (PUT

@@ -3,7 +3,8 @@
 Shapes: https://docs.x.com/x-api/posts/manage-tweets/quickstart (create, delete),
 https://docs.x.com/x-api/posts/timelines/quickstart/reverse-chron-quickstart (timeline),
 https://docs.x.com/x-api/fundamentals/response-codes-and-errors (problem details),
-https://docs.x.com/x-api/fundamentals/rate-limits (x-rate-limit-* headers, 429 body).
+https://docs.x.com/x-api/fundamentals/rate-limits (x-rate-limit-* headers, 429 body),
+https://docs.x.com/x-api/fundamentals/metrics (public and non-public metrics).
 """
 
 import datetime as dt
@@ -14,9 +15,12 @@ from parvis.connectors.base import (
     AccountInfo,
     CommentKind,
     Credentials,
+    PostMetrics,
     RateLimitState,
     RemoteComment,
     RemotePost,
+    count_or_none,
+    total_or_none,
 )
 from parvis.connectors.oauth import renewed
 
@@ -103,6 +107,56 @@ def mention_comments(body: Any, *, own_id: str) -> list[RemoteComment]:
     return comments[::-1]  # X lists the newest first
 
 
+# X ids are Snowflakes that encode their creation time (docs.x.com/fundamentals/x-ids):
+# milliseconds since the Snowflake epoch above 22 bits of worker and sequence
+# (github.com/twitter-archive/snowflake, IdWorker: twepoch = 1288834974657).
+SNOWFLAKE_EPOCH_MS = 1288834974657
+SNOWFLAKE_TIME_SHIFT = 22
+
+
+def created_at_from_id(post_id: str) -> dt.datetime | None:
+    """When the post `post_id` was created, read from its Snowflake id."""
+    if not post_id.isdigit():
+        return None
+    millis = (int(post_id) >> SNOWFLAKE_TIME_SHIFT) + SNOWFLAKE_EPOCH_MS
+    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
+
+
+def found_data(body: Any) -> dict[str, Any] | None:
+    """The `data` object of a lookup, None when X answered only `errors` (the
+    post does not exist any more: a "partial error" answered with 200)."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, dict) else None
+
+
+def post_metrics(post: Mapping[str, Any]) -> PostMetrics:
+    """Counters of a post object: public_metrics (like, reply, retweet, quote and,
+    where given, impression counts) and non_public_metrics (impressions, url link
+    clicks; absent beyond 30 days, url_link_clicks absent without a link)."""
+    public = post.get("public_metrics") or {}
+    private = post.get("non_public_metrics") or {}
+    impressions = count_or_none(private.get("impression_count"))
+    if impressions is None:
+        impressions = count_or_none(public.get("impression_count"))
+    return PostMetrics(
+        remote_id=str(post["id"]),
+        impressions=impressions,
+        reactions=count_or_none(public.get("like_count")),
+        comments=count_or_none(public.get("reply_count")),
+        shares=total_or_none(
+            count_or_none(public.get("retweet_count")),
+            count_or_none(public.get("quote_count")),
+        ),
+        clicks=count_or_none(private.get("url_link_clicks")),
+    )
+
+
+def followers_count(body: Any) -> int | None:
+    """data.public_metrics.followers_count of a user lookup."""
+    data = found_data(body) or {}
+    return count_or_none((data.get("public_metrics") or {}).get("followers_count"))
+
+
 def newest_id(body: Any) -> str:
     """meta.newest_id of a timeline page ("" when it holds no post)."""
     return str((body.get("meta") or {}).get("newest_id") or "")
@@ -148,7 +202,8 @@ def error_message(body: Any) -> str:
 
 def error_code(body: Any) -> str:
     """The machine-readable kind of error: the problem `type` when it is not the
-    generic one, else the first numeric code of an `errors` list."""
+    generic one, else the first numeric code (or problem type) of an `errors`
+    list."""
     if not isinstance(body, dict):
         return ""
     kind = body.get("type")
@@ -157,6 +212,8 @@ def error_code(body: Any) -> str:
     for item in body.get("errors") or []:
         if isinstance(item, dict) and "code" in item:
             return str(item["code"])
+        if isinstance(item, dict) and isinstance(item.get("type"), str):
+            return str(item["type"]).rsplit("/", 1)[-1]
     return str(body.get("error", ""))
 
 

@@ -1,4 +1,4 @@
-"""Reading back from Mastodon: account, own statuses, comments, mentions, counters;
+"""Reading back from Mastodon: account, own statuses, comments, mentions;
 and the operations on one status (delete, reply)."""
 
 import datetime as dt
@@ -11,7 +11,6 @@ import pytest
 from parvis.connectors.base import AccountInfo, Credentials, Draft, RemoteComment
 from parvis.connectors.errors import AuthExpired, Rejected, Unsupported
 from parvis.connectors.mastodon.connector import MastodonConnector
-from parvis.connectors.mastodon.parse import StatusMetrics
 from parvis.connectors.testing import Router, fixture_response, load_fixture
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -251,19 +250,6 @@ def test_a_reply_to_a_public_comment_is_public_and_too_long_ones_are_refused():
     with pytest.raises(Rejected):
         connector.reply("114086301122450077", "a" * 501, idempotency_key="k2")
     assert len(router.seen) == 1
-
-
-def test_metrics_are_the_status_counters_without_impressions():
-    router = Router().add(
-        "GET", rf"^/api/v1/statuses/{STATUS_ID}$", respond("statuses_get__success")
-    )
-    assert make_connector(router).metrics(STATUS_ID) == StatusMetrics(
-        remote_id=STATUS_ID,
-        replies_count=3,
-        reblogs_count=12,
-        favourites_count=41,
-        impressions=None,
-    )
 
 
 def test_delete_removes_the_status_and_a_status_already_gone_is_not_an_error():
