@@ -59,6 +59,32 @@ class Channel(models.Model):
         return self.status in {ChannelStatus.OK, ChannelStatus.EXPIRING}
 
 
+class FollowerSnapshot(models.Model):
+    """How many accounts followed a channel, read once a day (the authority's day).
+    A day the network could not be read for has `followers` empty and the reason in
+    `error` (English); a day nobody read has no row."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="follower_snapshots"
+    )
+    day = models.DateField()  # in the authority's timezone
+    collected_at = models.DateTimeField()
+    followers = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["collected_at", "id"]
+        indexes = [models.Index(fields=["channel", "collected_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "day"], name="followersnapshot_channel_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.day}: {self.followers}"
+
+
 class MastodonApp(models.Model):
     """Parvis registered as an application on one Mastodon instance (once per
     instance, shared by every authority connecting an account there)."""

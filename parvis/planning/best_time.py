@@ -3,9 +3,10 @@
 `best_slots(channel=...)` ranks the (local weekday, local hour) slots of a channel:
 
 - Own data: the channel's publications PUBLISHED in the last 180 days, each measured
-  by its LATEST `MetricSnapshot`. A publication's result is its engagement rate
-  (reactions, comments, shares and clicks over reach, else impressions) when the
-  network gives an audience, else its raw engagement; either is divided by the
+  by its LATEST `MetricSnapshot` read (error snapshots, which hold no counter, left
+  out). A publication's result is its engagement rate (reactions, comments, shares
+  and clicks over reach, else impressions) when the network gives an audience, else
+  its raw engagement; either is divided by the
   channel's median of the same kind, so 1 means "a usual publication of this
   channel", and capped between 1/3 and 3 so that one viral post cannot decide alone.
   Publications are grouped by the weekday and hour of `published_at` in the
@@ -183,8 +184,10 @@ def _measurements(
         published_at__gte=since,
         published_at__lte=until,
     )
+    # The latest snapshot read: an error snapshot (a milestone the network could
+    # not be read for) holds no counter and would count as no engagement.
     latest = (
-        MetricSnapshot.objects.filter(publication=OuterRef("publication"))
+        MetricSnapshot.objects.filter(publication=OuterRef("publication"), error="")
         .order_by("-collected_at", "-id")
         .values("pk")[:1]
     )
@@ -205,13 +208,20 @@ def _typical(values: Sequence[float]) -> float | None:
     return mean if mean > 0 else None
 
 
+def engagement_rate(snapshot: MetricSnapshot) -> float | None:
+    """Reactions, comments, shares and clicks over reach, else over impressions;
+    None when the network gives neither (the one definition the insights share)."""
+    audience = snapshot.reach or snapshot.impressions
+    return snapshot.engagement / audience if audience else None
+
+
 def _log_ratios(snapshots: Sequence[MetricSnapshot]) -> list[float]:
     """Each publication's result against the channel's usual one, in log scale."""
     audiences = [snapshot.reach or snapshot.impressions for snapshot in snapshots]
     rates = [
-        snapshot.engagement / audience
-        for snapshot, audience in zip(snapshots, audiences, strict=True)
-        if audience
+        rate
+        for rate in (engagement_rate(snapshot) for snapshot in snapshots)
+        if rate is not None
     ]
     raws = [
         float(snapshot.engagement)

@@ -100,24 +100,49 @@ class Attempt(models.Model):
         return f"{self.publication_id} {self.kind} {self.outcome}"
 
 
+class Milestone(models.TextChoices):
+    """When a publication's counters are read, after it went out."""
+
+    HOUR = "1h", _("1 heure")
+    DAY = "24h", _("24 heures")
+    WEEK = "7d", _("7 jours")
+    MONTH = "30d", _("30 jours")
+    EXTRA = "", _("Lecture ponctuelle")
+
+
 class MetricSnapshot(models.Model):
-    """The counters of one publication as the network gave them at one time (empty
-    where it does not tell). The insights collect them; best-time reads them."""
+    """The counters of one publication as the network gave them at one time: empty
+    (None) where it does not give them, never 0. One snapshot per milestone; a
+    milestone the network could not be read for is a snapshot with every counter
+    empty and the reason in `error` (English), so gaps and errors show."""
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="metrics"
     )
     collected_at = models.DateTimeField()
+    milestone = models.CharField(
+        max_length=3, choices=Milestone.choices, blank=True, default=""
+    )
     impressions = models.PositiveIntegerField(null=True, blank=True)
     reach = models.PositiveIntegerField(null=True, blank=True)
     reactions = models.PositiveIntegerField(null=True, blank=True)
     comments = models.PositiveIntegerField(null=True, blank=True)
     shares = models.PositiveIntegerField(null=True, blank=True)
     clicks = models.PositiveIntegerField(null=True, blank=True)
+    video_views = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)  # English, why the counters are missing
 
     class Meta:
         ordering = ["collected_at", "id"]
         indexes = [models.Index(fields=["publication", "collected_at"])]
+        constraints = [
+            # A milestone is taken once, whoever reads it (two collectors at once).
+            models.UniqueConstraint(
+                fields=["publication", "milestone"],
+                condition=~models.Q(milestone=""),
+                name="metricsnapshot_publication_milestone",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.publication_id} @ {self.collected_at:%Y-%m-%d %H:%M}"

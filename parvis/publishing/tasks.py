@@ -2,7 +2,7 @@
 
 from django.tasks import TaskContext, task
 
-from parvis.publishing import engine
+from parvis.publishing import engine, metrics
 
 
 def _worker_process(context: TaskContext) -> str:
@@ -33,3 +33,14 @@ def reconcile_publication(publication_id: int) -> str:
 @task(priority=50)
 def dispatch_publications() -> dict[str, int]:
     return engine.publications_dispatch()
+
+
+@task()
+def collect_metrics() -> int:
+    """The scheduler's job: a read of every channel with a milestone due."""
+    return metrics.publications_metrics_enqueue()
+
+
+@task()
+def collect_channel_metrics(channel_id: int) -> str:
+    return metrics.channel_metrics_collect(channel_id=channel_id).summary()

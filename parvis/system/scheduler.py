@@ -34,7 +34,7 @@ class PeriodicJob:
 def default_jobs() -> list[PeriodicJob]:
     from django.conf import settings
 
-    from parvis.channels.tasks import check_channel_expiry
+    from parvis.channels.tasks import check_channel_expiry, collect_followers
     from parvis.inbox.tasks import (
         acknowledge_pending,
         classify_pending,
@@ -48,7 +48,7 @@ def default_jobs() -> list[PeriodicJob]:
         analyse_open_consultations,
         collect_contributions,
     )
-    from parvis.publishing.tasks import dispatch_publications
+    from parvis.publishing.tasks import collect_metrics, dispatch_publications
     from parvis.sources.tasks import poll_due_sources
     from parvis.system.tasks import prune_heartbeats, worker_heartbeat
 
@@ -68,6 +68,11 @@ def default_jobs() -> list[PeriodicJob]:
         PeriodicJob(
             "inbox.poll_channels", settings.INBOX_POLL_SECONDS, poll_channels.enqueue
         ),
+        # Counters of publications at 1 h, 24 h, 7 d and 30 d, when due (the interval
+        # is publishing.metrics.COLLECT_INTERVAL).
+        PeriodicJob("publishing.collect_metrics", 900, collect_metrics.enqueue),
+        # Followers of each channel, once a day; hourly runs retry what failed.
+        PeriodicJob("channels.collect_followers", 3600, collect_followers.enqueue),
         # Replies whose task was lost, or whose worker died mid-send.
         PeriodicJob("inbox.settle_replies", 300, settle_replies.enqueue),
         # Messages whose classification or receipt e-mail failed at reception.

@@ -221,6 +221,27 @@ def test_the_latest_snapshot_of_each_publication_is_the_one_used(commune):
     assert best.slots[2, 17].score < 110
 
 
+def test_an_error_snapshot_after_a_reading_does_not_count_as_no_engagement(commune):
+    channel = make_channel(commune)
+    publications = history(
+        channel, weeks_back("2026-06-24", 17, MIN_PUBLICATIONS, engagement=10)
+    )
+    before = best_slots(channel=channel, now=NOW)
+    first = publications[0]
+    # The 30-day milestone could not be read: its snapshot holds no counter.
+    MetricSnapshot.objects.create(
+        publication=first,
+        collected_at=first.published_at + dt.timedelta(days=30),
+        milestone="30d",
+        error="Rejected: post not found (deleted?)",
+    )
+
+    after = best_slots(channel=channel, now=NOW)
+
+    assert after.measured == MIN_PUBLICATIONS
+    assert after.slots[2, 17].score == before.slots[2, 17].score
+
+
 def test_only_published_publications_of_the_last_180_days_count(commune):
     channel = make_channel(commune)
     history(channel, [(at_paris("2025-12-01", 12), 10)])  # 211 days before
