@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from parvis.insights import views
+from parvis.insights import views, views_dashboard
 
 app_name = "insights"
 urlpatterns = [
+    path("c/<slug:slug>/mesure/", views_dashboard.dashboard, name="dashboard"),
+    path("mesure/", views_dashboard.agency_dashboard, name="agency"),
     path("c/<slug:slug>/mesure/barometre/", views.barometer, name="barometer"),
     path(
         "c/<slug:slug>/mesure/barometre.csv", views.barometer_csv, name="barometer_csv"

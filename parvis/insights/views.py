@@ -177,8 +177,8 @@ def barometer_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
 @authority_view()
+@require_POST
 def observatory_import(request: HttpRequest) -> HttpResponse:
     authority = request.authority  # type: ignore[attr-defined]
     if not request.user.is_staff:

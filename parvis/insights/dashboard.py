@@ -1,0 +1,319 @@
+"""The figures of an authority's dashboard over a period (reads only).
+
+Publications are those PUBLISHED in the period (optionally on one channel, of one
+campaign, for one audience), each measured by its latest snapshot that holds counters
+(error snapshots left out). A counter the network does not give stays None, and a sum
+over publications is None when no publication has it: "non fourni", never 0.
+
+Engagement rate, the same for every network: (reactions + comments + shares + link
+clicks, those the network gives) / reach; where the network gives no reach,
+/ impressions; where it gives neither, no rate. Over several publications it is the
+sum of engagements over the sum of the same denominators (a big post weighs more).
+
+Specific mode: a publication is written for the network when the studio's
+specificity check of its variant passed (less than half the opening and less than
+70 % of the whole page copied word for word); it is a republication when the check
+failed. Publications without a check (written without a source page) count as
+written for the network.
+
+Queries: a fixed number whatever the number of publications (one for the
+publications, one for their latest snapshots, one per channel for followers, a few
+for the inbox and campaigns).
+"""
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q, Window
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import RowNumber
+
+from parvis.publishing.models import MetricSnapshot, Publication, PublicationState
+
+COUNTERS = (
+    "impressions",
+    "reach",
+    "reactions",
+    "comments",
+    "shares",
+    "clicks",
+    "video_views",
+)
+ENGAGEMENTS = ("reactions", "comments", "shares", "clicks")
+
+
+@dataclass
+class PublicationFigures:
+    id: int
+    channel_id: int
+    network: str
+    published_at: dt.datetime
+    campaign_id: int | None
+    post_id: int
+    title: str
+    url: str
+    specific: bool
+    counters: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def engagement(self) -> int | None:
+        known = [self.counters.get(name) for name in ENGAGEMENTS]
+        values = [value for value in known if value is not None]
+        return sum(values) if values else None
+
+    @property
+    def audience_base(self) -> int | None:
+        """What engagement is divided by: reach, else impressions."""
+        reach = self.counters.get("reach")
+        return reach if reach else self.counters.get("impressions") or None
+
+    @property
+    def engagement_rate(self) -> float | None:
+        engagement, base = self.engagement, self.audience_base
+        if engagement is None or not base:
+            return None
+        return engagement / base
+
+
+def _truthy(value: Any) -> bool | None:
+    if value is None:
+        return None
+    return value in (True, 1, "1", "true", "True")
+
+
+def publication_figures(
+    authority: Any,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    channel_id: int | None = None,
+    campaign_id: int | None = None,
+    audience_id: int | None = None,
+) -> list[PublicationFigures]:
+    """The publications of the period with their latest counters, oldest first."""
+    publications = Publication.objects.filter(
+        authority=authority,
+        state=PublicationState.PUBLISHED,
+        published_at__gte=start,
+        published_at__lt=end,
+    )
+    if channel_id:
+        publications = publications.filter(channel_id=channel_id)
+    if campaign_id:
+        publications = publications.filter(variant__post__campaign_id=campaign_id)
+    if audience_id:
+        publications = publications.filter(variant__audience_id=audience_id)
+    rows = publications.order_by("published_at", "id").values_list(
+        "id",
+        "channel_id",
+        "channel__network",
+        "published_at",
+        "variant__post__campaign_id",
+        "variant__post_id",
+        "variant__post__title",
+        "remote_url",
+        KeyTextTransform("ok", KeyTransform("specificity", "variant__checks")),
+    )
+    figures = {
+        row[0]: PublicationFigures(
+            id=row[0],
+            channel_id=row[1],
+            network=row[2],
+            published_at=row[3],
+            campaign_id=row[4],
+            post_id=row[5],
+            title=row[6],
+            url=row[7],
+            specific=_truthy(row[8]) is not False,
+        )
+        for row in rows
+    }
+    if not figures:
+        return []
+    latest = (
+        MetricSnapshot.objects.filter(
+            publication__in=publications.values("id"), error=""
+        )
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("publication_id")],
+                order_by=[F("collected_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(row=1)
+        .values_list("publication_id", *COUNTERS)
+    )
+    for publication_id, *values in latest:
+        item = figures.get(publication_id)
+        if item is not None:
+            item.counters = dict(zip(COUNTERS, values, strict=True))
+    return list(figures.values())
+
+
+def total(items: Iterable[PublicationFigures], counter: str) -> int | None:
+    values = [item.counters.get(counter) for item in items]
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
+def engagement_rate(items: Iterable[PublicationFigures]) -> float | None:
+    engagement = base = 0
+    for item in items:
+        if item.engagement is not None and item.audience_base:
+            engagement += item.engagement
+            base += item.audience_base
+    return engagement / base if base else None
+
+
+@dataclass
+class Summary:
+    publications: int
+    counters: dict[str, int | None]
+    engagement: int | None
+    engagement_rate: float | None
+    specific_share: float | None
+    measured: int  # publications with counters
+
+
+def summary_of(items: Sequence[PublicationFigures]) -> Summary:
+    engagements = [item.engagement for item in items if item.engagement is not None]
+    return Summary(
+        publications=len(items),
+        counters={counter: total(items, counter) for counter in COUNTERS},
+        engagement=sum(engagements) if engagements else None,
+        engagement_rate=engagement_rate(items),
+        specific_share=(
+            sum(item.specific for item in items) / len(items) if items else None
+        ),
+        measured=sum(1 for item in items if item.counters),
+    )
+
+
+def by_channel(
+    items: Sequence[PublicationFigures],
+) -> dict[int, list[PublicationFigures]]:
+    grouped: dict[int, list[PublicationFigures]] = defaultdict(list)
+    for item in items:
+        grouped[item.channel_id].append(item)
+    return grouped
+
+
+@dataclass(frozen=True)
+class FollowerFigures:
+    at_start: int | None
+    at_end: int | None
+    days_read: int
+    days_failed: int
+
+    @property
+    def growth(self) -> int | None:
+        if self.at_start is None or self.at_end is None:
+            return None
+        return self.at_end - self.at_start
+
+
+def follower_figures(
+    channel_ids: Iterable[int], *, start_day: dt.date, end_day: dt.date
+) -> dict[int, FollowerFigures]:
+    """Followers of each channel on the last day read at or before the period's
+    start and end, and how many days of the period were read or failed."""
+    from parvis.channels.models import FollowerSnapshot
+
+    result = {}
+    for channel_id in channel_ids:
+        snapshots = FollowerSnapshot.objects.filter(channel_id=channel_id)
+        before = (
+            snapshots.filter(day__lte=start_day, followers__isnull=False)
+            .order_by("-day")
+            .values_list("followers", flat=True)
+            .first()
+        )
+        at_end = (
+            snapshots.filter(day__lte=end_day, followers__isnull=False)
+            .order_by("-day")
+            .values_list("followers", flat=True)
+            .first()
+        )
+        in_period = snapshots.filter(day__gt=start_day, day__lte=end_day)
+        result[channel_id] = FollowerFigures(
+            at_start=before,
+            at_end=at_end,
+            days_read=in_period.filter(followers__isnull=False).count(),
+            days_failed=in_period.filter(followers__isnull=True).count(),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class InboxFigures:
+    received: int
+    answered: int
+    median_response_hours: float | None
+    sentiments: dict[str, int]
+
+    @property
+    def reply_rate(self) -> float | None:
+        return self.answered / self.received if self.received else None
+
+    @property
+    def positive_share(self) -> float | None:
+        classified = sum(self.sentiments.values())
+        return self.sentiments.get("positif", 0) / classified if classified else None
+
+
+def inbox_figures(
+    authority: Any,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    publication_ids: Iterable[int] | None = None,
+) -> InboxFigures:
+    """Citizens' messages received in the period (abuse left out): how many were
+    answered, the median delay of the first answer, and the tone of the replies
+    to the publications (`publication_ids`: only those)."""
+    from parvis.inbox.models import Message
+
+    messages = Message.objects.filter(
+        authority=authority, received_at__gte=start, received_at__lt=end, abuse=False
+    )
+    delays = [
+        (answered - received).total_seconds() / 3600
+        for received, answered in messages.filter(
+            first_response_at__isnull=False
+        ).values_list("received_at", "first_response_at")
+        if answered is not None
+    ]
+    replies = messages.filter(publication__isnull=False).exclude(sentiment="")
+    if publication_ids is not None:
+        replies = replies.filter(publication_id__in=list(publication_ids))
+    sentiments: dict[str, int] = defaultdict(int)
+    for sentiment in replies.values_list("sentiment", flat=True):
+        sentiments[sentiment] += 1
+    return InboxFigures(
+        received=messages.count(),
+        answered=len(delays),
+        median_response_hours=statistics.median(delays) if delays else None,
+        sentiments=dict(sentiments),
+    )
+
+
+def collection_problems(
+    authority: Any, *, start: dt.datetime, end: dt.datetime, limit: int = 10
+) -> tuple[int, list[MetricSnapshot]]:
+    """Milestones the networks could not be read for in the period: how many, and
+    the latest few (with their publication and channel)."""
+    failed = MetricSnapshot.objects.filter(
+        ~Q(error=""),
+        publication__authority=authority,
+        collected_at__gte=start,
+        collected_at__lt=end,
+    )
+    latest = list(
+        failed.select_related("publication__channel").order_by("-collected_at")[:limit]
+    )
+    return failed.count(), latest
