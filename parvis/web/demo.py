@@ -79,6 +79,11 @@ def demo_load() -> Authority | None:
     _demo_planning(commune)
     _demo_inbox(commune)
     _demo_consultation(commune)
+    # Last: the demo's (disconnected) accounts, with past publications and their
+    # generated figures for the dashboards.
+    from parvis.web.demo_measurements import demo_measurements_load
+
+    demo_measurements_load(commune)
     return commune
 
 

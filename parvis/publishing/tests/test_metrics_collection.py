@@ -360,3 +360,19 @@ def test_the_queries_of_a_run_do_not_grow_with_the_publications(
     with django_assert_max_num_queries(6 + 12 * 4):
         collect(channel, at)
     assert MetricSnapshot.objects.filter(milestone="30d").count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_and_the_real_worker_store_the_due_milestone(
+    channel, editor, network
+):
+    from django.core.management import call_command
+
+    from parvis.system.scheduler import run_due_jobs
+
+    publication = published(channel, editor, at=timezone.now() - HOUR)
+    jobs = [job for job in default_jobs() if job.name == "publishing.collect_metrics"]
+    run_due_jobs(jobs=jobs, scheduler_id="test")  # enqueues the job
+    call_command("worker", "--batch", "--threads", "2")  # the job, then the channel
+
+    assert snapshots(publication) == [("1h", 7, "")]

@@ -101,7 +101,10 @@ def test_the_demo_calendar_has_a_campaign_and_posts_in_each_state_of_the_circuit
     campaign = Campaign.objects.get(authority=commune)
     assert campaign.posts.count() == 2
     planned = Post.objects.filter(authority=commune, planned_at__isnull=False)
-    assert sorted(planned.values_list("state", flat=True)) == [
+    # The past posts of the demo figures are published; the rest is to come.
+    assert sorted(
+        planned.exclude(state="published").values_list("state", flat=True)
+    ) == [
         "approved",
         "draft",
         "in_review",
