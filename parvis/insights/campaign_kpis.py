@@ -8,6 +8,7 @@ campaign not started): shown "non fourni", never 0.
 
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,9 +16,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from parvis.insights.dashboard import (
+    PublicationFigures,
     engagement_rate,
-    follower_figures,
-    inbox_figures,
+    follower_history,
+    followers_between,
+    inbox_between,
+    inbox_rows,
     publication_figures,
     total,
 )
@@ -44,43 +48,93 @@ def campaign_period(campaign: Any, zone: str) -> tuple[dt.datetime, dt.datetime]
 
 
 def campaign_kpis(campaign: Any) -> list[KpiValue]:
-    authority = campaign.authority
-    start, end = campaign_period(campaign, authority.timezone)
-    if end <= start:
-        return [_value(slug, None) for slug in campaign.kpis if slug in KPIS]
-    items = publication_figures(
-        authority, start=start, end=end, campaign_id=campaign.pk
+    return campaigns_kpis(campaign.authority, [campaign])[campaign.pk]
+
+
+def campaigns_kpis(
+    authority: Any,
+    campaigns: Sequence[Any],
+    *,
+    known: tuple[dt.datetime, dt.datetime, Sequence[PublicationFigures]] | None = None,
+) -> dict[int, list[KpiValue]]:
+    """The indicators of several campaigns of one authority, from one read of their
+    publications, of the inbox and of the followers over all their dates. `known`:
+    (start, end, every publication of the authority published in between), already
+    read, used instead of a new read when it covers the campaigns' dates."""
+    periods = {c.pk: campaign_period(c, authority.timezone) for c in campaigns}
+    started = [c for c in campaigns if periods[c.pk][1] > periods[c.pk][0]]
+    result = {
+        c.pk: [_value(slug, None) for slug in c.kpis if slug in KPIS] for c in campaigns
+    }
+    if not started:
+        return result
+    start = min(periods[c.pk][0] for c in started)
+    end = max(periods[c.pk][1] for c in started)
+    if known is not None and known[0] <= start and end <= known[1]:
+        items = list(known[2])
+    else:
+        items = publication_figures(
+            authority, start=start, end=end, campaign_ids=[c.pk for c in started]
+        )
+    inbox = inbox_rows(authority, start=start, end=end)
+    every_channel = list(authority.channels.values_list("id", flat=True))
+    # A campaign naming no channel is measured on all the authority's.
+    channel_ids = {
+        c.pk: [channel.pk for channel in c.channels.all()] or every_channel
+        for c in started
+    }
+    today = timezone.localdate()
+    history = follower_history(
+        {i for ids in channel_ids.values() for i in ids},
+        start_day=min(c.starts_on for c in started) - dt.timedelta(days=1),
+        end_day=min(max(c.ends_on for c in started), today),
     )
-    values: dict[str, float | None] = {}
-    slugs = [slug for slug in campaign.kpis if slug in KPIS]
-    for slug in slugs:
-        if slug == "portee":
-            values[slug] = total(items, "reach")
-        elif slug == "impressions":
-            values[slug] = total(items, "impressions")
-        elif slug == "partages":
-            values[slug] = total(items, "shares")
-        elif slug == "clics":
-            values[slug] = total(items, "clicks")
-        elif slug == "commentaires":
-            values[slug] = total(items, "comments")
-        elif slug == "taux_engagement":
-            values[slug] = engagement_rate(items)
-        elif slug == "abonnes_gagnes":
-            values[slug] = _followers_gained(campaign, start, end)
-        elif slug == "reactions_positives":
-            values[slug] = inbox_figures(
-                authority, start=start, end=end, publication_ids=[i.id for i in items]
-            ).positive_share
-        elif slug == "delai_reponse":
-            values[slug] = inbox_figures(
-                authority, start=start, end=end
-            ).median_response_hours
-        elif slug == "contributions":
-            values[slug] = _contributions(items, start, end)
-        elif slug == "delai_publication":
-            values[slug] = _publication_delay(campaign, start, end)
-    return [_value(slug, values.get(slug)) for slug in slugs]
+    for campaign in started:
+        begin, finish = periods[campaign.pk]
+        own = [
+            item
+            for item in items
+            if item.campaign_id == campaign.pk and begin <= item.published_at < finish
+        ]
+        values: dict[str, float | None] = {}
+        for slug in campaign.kpis:
+            if slug in COUNTER_OF:
+                values[slug] = total(own, COUNTER_OF[slug])
+            elif slug == "taux_engagement":
+                values[slug] = engagement_rate(own)
+            elif slug == "abonnes_gagnes":
+                figures = followers_between(
+                    {i: history[i] for i in channel_ids[campaign.pk]},
+                    start_day=campaign.starts_on - dt.timedelta(days=1),
+                    end_day=min(campaign.ends_on, today),
+                )
+                growths = [f.growth for f in figures.values() if f.growth is not None]
+                values[slug] = float(sum(growths)) if growths else None
+            elif slug == "reactions_positives":
+                values[slug] = inbox_between(
+                    inbox, start=begin, end=finish, publication_ids=[i.id for i in own]
+                ).positive_share
+            elif slug == "delai_reponse":
+                values[slug] = inbox_between(
+                    inbox, start=begin, end=finish
+                ).median_response_hours
+            elif slug == "contributions":
+                values[slug] = _contributions(own, begin, finish)
+            elif slug == "delai_publication":
+                values[slug] = _publication_delay(own)
+        result[campaign.pk] = [
+            _value(slug, values.get(slug)) for slug in campaign.kpis if slug in KPIS
+        ]
+    return result
+
+
+COUNTER_OF = {
+    "portee": "reach",
+    "impressions": "impressions",
+    "partages": "shares",
+    "clics": "clicks",
+    "commentaires": "comments",
+}
 
 
 UNITS = {
@@ -102,21 +156,6 @@ def _value(slug: str, value: float | None) -> KpiValue:
     )
 
 
-def _followers_gained(
-    campaign: Any, start: dt.datetime, end: dt.datetime
-) -> float | None:
-    channel_ids = list(campaign.channels.values_list("id", flat=True)) or list(
-        campaign.authority.channels.values_list("id", flat=True)
-    )
-    figures = follower_figures(
-        channel_ids,
-        start_day=campaign.starts_on - dt.timedelta(days=1),
-        end_day=min(campaign.ends_on, timezone.localdate()),
-    )
-    growths = [f.growth for f in figures.values() if f.growth is not None]
-    return float(sum(growths)) if growths else None
-
-
 def _contributions(
     items: list[Any], start: dt.datetime, end: dt.datetime
 ) -> float | None:
@@ -135,21 +174,11 @@ def _contributions(
     )
 
 
-def _publication_delay(
-    campaign: Any, start: dt.datetime, end: dt.datetime
-) -> float | None:
-    """Median hours between a post's creation and its first publication."""
-    from parvis.publishing.models import Publication, PublicationState
-
-    rows = Publication.objects.filter(
-        variant__post__campaign=campaign,
-        state=PublicationState.PUBLISHED,
-        published_at__gte=start,
-        published_at__lt=end,
-    ).values_list("published_at", "variant__post__created_at")
+def _publication_delay(items: Sequence[PublicationFigures]) -> float | None:
+    """Median hours between a post's creation and its publication."""
     delays = [
-        max(0.0, (published - created).total_seconds() / 3600)
-        for published, created in rows
-        if published and created
+        max(0.0, (item.published_at - item.post_created_at).total_seconds() / 3600)
+        for item in items
+        if item.post_created_at is not None
     ]
     return statistics.median(delays) if delays else None

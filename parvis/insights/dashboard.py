@@ -26,6 +26,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import F, Q, Window
@@ -56,22 +57,24 @@ class PublicationFigures:
     post_id: int
     title: str
     url: str
+    post_created_at: dt.datetime | None
     specific: bool
     counters: dict[str, int | None] = field(default_factory=dict)
 
-    @property
+    # Cached: read many times per page; the counters are set once, before any read.
+    @cached_property
     def engagement(self) -> int | None:
         known = [self.counters.get(name) for name in ENGAGEMENTS]
         values = [value for value in known if value is not None]
         return sum(values) if values else None
 
-    @property
+    @cached_property
     def audience_base(self) -> int | None:
         """What engagement is divided by: reach, else impressions."""
         reach = self.counters.get("reach")
         return reach if reach else self.counters.get("impressions") or None
 
-    @property
+    @cached_property
     def engagement_rate(self) -> float | None:
         engagement, base = self.engagement, self.audience_base
         if engagement is None or not base:
@@ -93,6 +96,7 @@ def publication_figures(
     channel_id: int | None = None,
     campaign_id: int | None = None,
     audience_id: int | None = None,
+    campaign_ids: Sequence[int] | None = None,
 ) -> list[PublicationFigures]:
     """The publications of the period with their latest counters, oldest first."""
     publications = Publication.objects.filter(
@@ -105,6 +109,8 @@ def publication_figures(
         publications = publications.filter(channel_id=channel_id)
     if campaign_id:
         publications = publications.filter(variant__post__campaign_id=campaign_id)
+    if campaign_ids is not None:
+        publications = publications.filter(variant__post__campaign_id__in=campaign_ids)
     if audience_id:
         publications = publications.filter(variant__audience_id=audience_id)
     rows = publications.order_by("published_at", "id").values_list(
@@ -116,6 +122,7 @@ def publication_figures(
         "variant__post_id",
         "variant__post__title",
         "remote_url",
+        "variant__post__created_at",
         KeyTextTransform("ok", KeyTransform("specificity", "variant__checks")),
     )
     figures = {
@@ -128,7 +135,8 @@ def publication_figures(
             post_id=row[5],
             title=row[6],
             url=row[7],
-            specific=_truthy(row[8]) is not False,
+            post_created_at=row[8],
+            specific=_truthy(row[9]) is not False,
         )
         for row in rows
     }
@@ -217,36 +225,59 @@ class FollowerFigures:
         return self.at_end - self.at_start
 
 
+# How far before a period a follower count may be taken as its start.
+FOLLOWERS_LOOKBACK = dt.timedelta(days=31)
+
+FollowerHistory = dict[int, list[tuple[dt.date, int | None]]]
+
+
+def follower_history(
+    channel_ids: Iterable[int], *, start_day: dt.date, end_day: dt.date
+) -> FollowerHistory:
+    """channel -> its daily counts (day, followers or None for a failed read), oldest
+    first, from a month before `start_day` to `end_day`: one query for all."""
+    from parvis.channels.models import FollowerSnapshot
+
+    history: FollowerHistory = {channel_id: [] for channel_id in channel_ids}
+    rows = (
+        FollowerSnapshot.objects.filter(
+            channel_id__in=list(history),
+            day__gte=start_day - FOLLOWERS_LOOKBACK,
+            day__lte=end_day,
+        )
+        .order_by("day")
+        .values_list("channel_id", "day", "followers")
+    )
+    for channel_id, day, followers in rows:
+        history[channel_id].append((day, followers))
+    return history
+
+
+def followers_between(
+    history: FollowerHistory, *, start_day: dt.date, end_day: dt.date
+) -> dict[int, FollowerFigures]:
+    """Followers of each channel on the last day read at or before `start_day` and
+    `end_day`, and how many days after `start_day` up to `end_day` were read or
+    failed."""
+    result = {}
+    for channel_id, days in history.items():
+        before = [f for day, f in days if day <= start_day and f is not None]
+        until_end = [f for day, f in days if day <= end_day and f is not None]
+        within = [f for day, f in days if start_day < day <= end_day]
+        result[channel_id] = FollowerFigures(
+            at_start=before[-1] if before else None,
+            at_end=until_end[-1] if until_end else None,
+            days_read=sum(1 for f in within if f is not None),
+            days_failed=sum(1 for f in within if f is None),
+        )
+    return result
+
+
 def follower_figures(
     channel_ids: Iterable[int], *, start_day: dt.date, end_day: dt.date
 ) -> dict[int, FollowerFigures]:
-    """Followers of each channel on the last day read at or before the period's
-    start and end, and how many days of the period were read or failed."""
-    from parvis.channels.models import FollowerSnapshot
-
-    result = {}
-    for channel_id in channel_ids:
-        snapshots = FollowerSnapshot.objects.filter(channel_id=channel_id)
-        before = (
-            snapshots.filter(day__lte=start_day, followers__isnull=False)
-            .order_by("-day")
-            .values_list("followers", flat=True)
-            .first()
-        )
-        at_end = (
-            snapshots.filter(day__lte=end_day, followers__isnull=False)
-            .order_by("-day")
-            .values_list("followers", flat=True)
-            .first()
-        )
-        in_period = snapshots.filter(day__gt=start_day, day__lte=end_day)
-        result[channel_id] = FollowerFigures(
-            at_start=before,
-            at_end=at_end,
-            days_read=in_period.filter(followers__isnull=False).count(),
-            days_failed=in_period.filter(followers__isnull=True).count(),
-        )
-    return result
+    history = follower_history(channel_ids, start_day=start_day, end_day=end_day)
+    return followers_between(history, start_day=start_day, end_day=end_day)
 
 
 @dataclass(frozen=True)
@@ -266,6 +297,60 @@ class InboxFigures:
         return self.sentiments.get("positif", 0) / classified if classified else None
 
 
+# (received_at, first_response_at, sentiment, publication_id) of one message.
+InboxRow = tuple[dt.datetime, dt.datetime | None, str, int | None]
+
+
+def inbox_rows(
+    authority: Any, *, start: dt.datetime, end: dt.datetime
+) -> list[InboxRow]:
+    """The citizens' messages received in the period, abuse left out (one query)."""
+    from parvis.inbox.models import Message
+
+    return list(
+        Message.objects.filter(
+            authority=authority,
+            received_at__gte=start,
+            received_at__lt=end,
+            abuse=False,
+        ).values_list("received_at", "first_response_at", "sentiment", "publication_id")
+    )
+
+
+def inbox_between(
+    rows: Iterable[InboxRow],
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    publication_ids: Iterable[int] | None = None,
+) -> InboxFigures:
+    """How many messages received in [start, end) were answered, the median delay
+    of the first answer, and the tone of the replies to the publications
+    (`publication_ids`: only those)."""
+    chosen = None if publication_ids is None else set(publication_ids)
+    received = 0
+    delays = []
+    sentiments: dict[str, int] = defaultdict(int)
+    for received_at, answered_at, sentiment, publication_id in rows:
+        if not start <= received_at < end:
+            continue
+        received += 1
+        if answered_at is not None:
+            delays.append((answered_at - received_at).total_seconds() / 3600)
+        if (
+            sentiment
+            and publication_id is not None
+            and (chosen is None or publication_id in chosen)
+        ):
+            sentiments[sentiment] += 1
+    return InboxFigures(
+        received=received,
+        answered=len(delays),
+        median_response_hours=statistics.median(delays) if delays else None,
+        sentiments=dict(sentiments),
+    )
+
+
 def inbox_figures(
     authority: Any,
     *,
@@ -273,32 +358,13 @@ def inbox_figures(
     end: dt.datetime,
     publication_ids: Iterable[int] | None = None,
 ) -> InboxFigures:
-    """Citizens' messages received in the period (abuse left out): how many were
-    answered, the median delay of the first answer, and the tone of the replies
-    to the publications (`publication_ids`: only those)."""
-    from parvis.inbox.models import Message
-
-    messages = Message.objects.filter(
-        authority=authority, received_at__gte=start, received_at__lt=end, abuse=False
-    )
-    delays = [
-        (answered - received).total_seconds() / 3600
-        for received, answered in messages.filter(
-            first_response_at__isnull=False
-        ).values_list("received_at", "first_response_at")
-        if answered is not None
-    ]
-    replies = messages.filter(publication__isnull=False).exclude(sentiment="")
-    if publication_ids is not None:
-        replies = replies.filter(publication_id__in=list(publication_ids))
-    sentiments: dict[str, int] = defaultdict(int)
-    for sentiment in replies.values_list("sentiment", flat=True):
-        sentiments[sentiment] += 1
-    return InboxFigures(
-        received=messages.count(),
-        answered=len(delays),
-        median_response_hours=statistics.median(delays) if delays else None,
-        sentiments=dict(sentiments),
+    """Citizens' messages received in the period (abuse left out): see
+    `inbox_between`."""
+    return inbox_between(
+        inbox_rows(authority, start=start, end=end),
+        start=start,
+        end=end,
+        publication_ids=publication_ids,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parvis.accounts.decorators import authority_view
 from parvis.insights import dashboard as figures
-from parvis.insights.campaign_kpis import campaign_kpis
+from parvis.insights.campaign_kpis import campaigns_kpis
 from parvis.insights.charts import Bar, bar_chart, percent
 from parvis.insights.forms_dashboard import DashboardFilterForm
 from parvis.insights.specific_mode import specific_mode_by_month
@@ -155,14 +155,18 @@ def dashboard_tables(authority: Any, form: DashboardFilterForm) -> dict[str, Any
         [campaign]
         if campaign
         else list(
-            authority.campaigns.filter(
-                starts_on__lte=last, ends_on__gte=first
-            ).order_by("starts_on")
+            authority.campaigns.filter(starts_on__lte=last, ends_on__gte=first)
+            .prefetch_related("channels")
+            .order_by("starts_on")
         )
     )
     campaign_rows = [[_("Campagne"), _("Objectif"), _("Indicateur"), _("Valeur")]]
+    unfiltered = channel is None and audience is None and campaign is None
+    kpis = campaigns_kpis(
+        authority, campaigns, known=(start, end, items) if unfiltered else None
+    )
     for item in campaigns:
-        for kpi in campaign_kpis(item):
+        for kpi in kpis[item.pk]:
             campaign_rows.append(
                 [
                     item.name,
