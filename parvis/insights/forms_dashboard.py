@@ -19,7 +19,9 @@ LONGEST_DAYS = 3 * 366
 
 
 class DashboardFilterForm(forms.Form):
-    periode = forms.ChoiceField(label=_("Période"), choices=PERIODS, required=False)
+    periode = forms.ChoiceField(
+        label=_("Période"), choices=PERIODS, required=False, initial="30"
+    )
     du = forms.DateField(
         label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

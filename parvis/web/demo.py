@@ -84,6 +84,10 @@ def demo_load() -> Authority | None:
     from parvis.web.demo_measurements import demo_measurements_load
 
     demo_measurements_load(commune)
+    # Peers for the barometer: Brittany's authorities, with generated posts.
+    from parvis.insights.demo import demo_observatory_load
+
+    demo_observatory_load()
     return commune
 
 

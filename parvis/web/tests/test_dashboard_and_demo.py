@@ -142,3 +142,20 @@ def test_the_demo_has_an_open_consultation_with_its_analysis(client):
     assert consultation.analysis["opinions"]["participants"] == 16
     page = client.get(reverse("participation_public:page", args=[commune.slug, "velo"]))
     assert "Saint-Malo à vélo" in page.text
+
+
+def test_the_demo_measures_the_commune_and_compares_it_with_generated_peers(client):
+    from parvis.accounts.models import User
+    from parvis.insights.models import ObservatoryImport
+
+    commune = demo_load()
+    observatory = ObservatoryImport.objects.get()
+    assert observatory.state == ObservatoryImport.State.DONE
+    assert "donnees-generees" in observatory.file_name
+    assert observatory.authorities.count() >= 300
+    client.force_login(User.objects.get(email="redaction@parvis.demo"))
+    page = client.get(reverse("insights:barometer", args=[commune.slug])).text
+    assert "Saint-Malo parmi ses pairs" in page and 'role="img"' in page
+    assert "donnees-generees" in page
+    page = client.get(reverse("insights:dashboard", args=[commune.slug])).text
+    assert "Chiffres clés" in page and 'role="img"' in page
