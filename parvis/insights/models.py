@@ -30,6 +30,14 @@ class Boost(models.Model):
     network = models.CharField(_("réseau"), max_length=20)
     name = models.CharField(_("nom"), max_length=300, blank=True)
     target = models.TextField(_("cible"), blank=True)
+    audience = models.ForeignKey(
+        "territory.Audience",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="boosts",
+        verbose_name=_("public visé"),
+    )
     budget = models.DecimalField(_("budget (€)"), max_digits=10, decimal_places=2)
     spent = models.DecimalField(
         _("dépensé (€)"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -134,3 +142,14 @@ class ObservedAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code}"
+
+
+from parvis.insights.models_reports import MonthlyReport, MonthlyReportSettings  # noqa: E402
+
+__all__ = [
+    "Boost",
+    "MonthlyReport",
+    "MonthlyReportSettings",
+    "ObservatoryImport",
+    "ObservedAuthority",
+]

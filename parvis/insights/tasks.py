@@ -13,3 +13,11 @@ def read_observatory_import(observatory_import_id: int) -> None:
     ).first()
     if observatory_import is not None:
         services.observatory_import_read(observatory_import=observatory_import)
+
+
+@task(priority=-10)
+def send_monthly_reports() -> int:
+    """The scheduler's job: last month's report to each authority's recipients."""
+    from parvis.insights.reports import monthly_reports_send_due
+
+    return monthly_reports_send_due()

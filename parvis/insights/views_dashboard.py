@@ -218,16 +218,9 @@ def _signed(value: int | None) -> str:
     return ("+" if value > 0 else "") + number(value)
 
 
-@authority_view()
-def dashboard(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    authority = request.authority  # type: ignore[attr-defined]
-    form = DashboardFilterForm(request.GET or None, authority=authority)
-    context = dashboard_tables(authority, form)
-    table = request.GET.get("tableau")
-    if table in context["tables"]:
-        header, *rows = context["tables"][table]
-        return csv_response(header, rows, filename=f"{authority.slug}-{table}.csv")
-    summary = context["summary"]
+def dashboard_display(context: dict[str, Any]) -> dict[str, Any]:
+    """The key figures and the charts of the dashboard's tables (page and report)."""
+    summary, inbox = context["summary"], context["inbox"]
     channels, grouped = context["channels"], context["grouped"]
     reach_bars = [
         Bar(
@@ -237,39 +230,51 @@ def dashboard(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         )
         for channel_id, items in grouped.items()
     ]
-    overall = context["months"][""]
     month_bars = [
         Bar(month.month.strftime("%m/%Y"), month.share, _month_cell(month))
-        for month in overall
+        for month in context["months"][""]
     ]
+    return {
+        "key_figures": [
+            (_("Publications"), number(summary.publications)),
+            (_("Portée cumulée"), number(summary.counters["reach"])),
+            (_("Impressions"), number(summary.counters["impressions"])),
+            (_("Engagements"), number(summary.engagement)),
+            (_("Taux d'engagement"), share(summary.engagement_rate)),
+            (_("Écrites pour le réseau"), share(summary.specific_share)),
+            (_("Messages reçus"), number(inbox.received)),
+            (_("Taux de réponse"), share(inbox.reply_rate)),
+            (_("Délai de réponse médian"), hours(inbox.median_response_hours)),
+        ],
+        "reach_chart": (
+            bar_chart(reach_bars, title=_("Portée cumulée par canal"))
+            if reach_bars
+            else ""
+        ),
+        "month_chart": bar_chart(
+            month_bars,
+            title=_("Part des publications écrites pour le réseau, mois par mois"),
+            maximum=1,
+        ),
+    }
+
+
+@authority_view()
+def dashboard(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    authority = request.authority  # type: ignore[attr-defined]
+    form = DashboardFilterForm(request.GET or None, authority=authority)
+    context = dashboard_tables(authority, form)
+    table = request.GET.get("tableau")
+    if table in context["tables"]:
+        header, *rows = context["tables"][table]
+        return csv_response(header, rows, filename=f"{authority.slug}-{table}.csv")
     return render(
         request,
         "insights/dashboard.html",
         {
             **context,
+            **dashboard_display(context),
             "form": form,
-            "key_figures": [
-                (_("Publications"), number(summary.publications)),
-                (_("Portée cumulée"), number(summary.counters["reach"])),
-                (_("Impressions"), number(summary.counters["impressions"])),
-                (_("Engagements"), number(summary.engagement)),
-                (_("Taux d'engagement"), share(summary.engagement_rate)),
-                (_("Écrites pour le réseau"), share(summary.specific_share)),
-                (_("Messages reçus"), number(context["inbox"].received)),
-                (_("Taux de réponse"), share(context["inbox"].reply_rate)),
-                (
-                    _("Délai de réponse médian"),
-                    hours(context["inbox"].median_response_hours),
-                ),
-            ],
-            "reach_chart": bar_chart(reach_bars, title=_("Portée cumulée par canal"))
-            if reach_bars
-            else "",
-            "month_chart": bar_chart(
-                month_bars,
-                title=_("Part des publications écrites pour le réseau, mois par mois"),
-                maximum=1,
-            ),
             "query": request.GET.urlencode(),
         },
     )

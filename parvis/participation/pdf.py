@@ -4,18 +4,11 @@ are drawn in HTML, beside their data table)."""
 
 from typing import Any
 
-from django.template.loader import render_to_string
+from parvis.web.pdf import PdfUnavailable, render_pdf
 
-
-class PdfUnavailable(Exception):
-    """WeasyPrint cannot run here (Pango missing from the system)."""
+__all__ = ["PdfUnavailable", "report_pdf"]
 
 
 def report_pdf(context: dict[str, Any], *, base_url: str) -> bytes:
     """The PDF bytes of the report rendered with `context`."""
-    try:
-        from weasyprint import HTML
-    except OSError as error:  # Pango or its fonts are not installed
-        raise PdfUnavailable(str(error)) from error
-    html = render_to_string("participation/report_pdf.html", context)
-    return bytes(HTML(string=html, base_url=base_url).write_pdf())
+    return render_pdf("participation/report_pdf.html", context, base_url=base_url)

@@ -44,6 +44,7 @@ def default_jobs() -> list[PeriodicJob]:
         retrain_due,
         settle_replies,
     )
+    from parvis.insights.tasks import send_monthly_reports
     from parvis.participation.tasks import (
         analyse_open_consultations,
         collect_contributions,
@@ -87,6 +88,8 @@ def default_jobs() -> list[PeriodicJob]:
         # Comments under a consultation's publications, read by the inbox's polling.
         PeriodicJob("participation.collect", 600, collect_contributions.enqueue),
         PeriodicJob("participation.analyse", 3600, analyse_open_consultations.enqueue),
+        # Last month's measurement report, e-mailed once to each authority's list.
+        PeriodicJob("insights.monthly_reports", 3 * 3600, send_monthly_reports.enqueue),
     ]
 
 
