@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parvis.participation.urls")),
     path("", include("parvis.participation.urls_public")),
     path("", include("parvis.insights.urls")),
+    path("", include("parvis.insights.urls_boosts")),
 ]
 
 if not settings.PRODUCTION:
