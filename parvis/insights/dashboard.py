@@ -33,17 +33,9 @@ from django.db.models import F, Q, Window
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import RowNumber
 
+from parvis.publishing.metrics import COUNTERS
 from parvis.publishing.models import MetricSnapshot, Publication, PublicationState
 
-COUNTERS = (
-    "impressions",
-    "reach",
-    "reactions",
-    "comments",
-    "shares",
-    "clicks",
-    "video_views",
-)
 ENGAGEMENTS = ("reactions", "comments", "shares", "clicks")
 
 

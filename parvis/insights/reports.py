@@ -19,29 +19,16 @@ from django.utils import timezone
 from parvis.insights.forms_dashboard import DashboardFilterForm
 from parvis.insights.models import MonthlyReport, MonthlyReportSettings
 from parvis.web.pdf import PdfUnavailable, render_pdf
+from parvis.web.templatetags.humanize_fr import MONTHS
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 MAX_RECIPIENTS = 20
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def month_label(month: dt.date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    return f"{MONTHS[month.month - 1]} {month.year}"
 
 
 def previous_month(today: dt.date) -> dt.date:

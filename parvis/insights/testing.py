@@ -25,20 +25,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from parvis.insights.barometer import KINDS, NETWORKS, population_band
+from parvis.insights.barometer_input import COLUMNS
 
 STYLES = ("specific", "republishing", "mixed", "silent")
-HEADER = [
-    "authority_kind",
-    "authority_code",
-    "record",
-    "network",
-    "url",
-    "date",
-    "text",
-    "sponsored",
-    "reach",
-    "followers",
-]
+HEADER = list(COLUMNS)
 
 _SUBJECTS = (
     "La municipalité",

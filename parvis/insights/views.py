@@ -25,15 +25,9 @@ from parvis.insights.barometer_peers import standing
 from parvis.insights.charts import Bar, bar_chart, percent
 from parvis.insights.forms import ObservatoryImportForm
 from parvis.insights.management.commands.barometer import write_csv
+from parvis.territory.vocabularies import Network
 
-NETWORK_LABELS = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-}
+NETWORK_LABELS = dict(Network.choices)
 STANDING_LABELS = {
     "networks": gettext_lazy("Réseaux où la collectivité est présente"),
     "written_share": gettext_lazy("Part des publications écrites pour le réseau"),

@@ -20,16 +20,10 @@ from parvis.insights.charts import Bar, bar_chart, percent
 from parvis.insights.forms_dashboard import DashboardFilterForm
 from parvis.insights.specific_mode import specific_mode_by_month
 from parvis.planning.views_feeds import csv_response
+from parvis.territory.vocabularies import Network
 
 NOT_PROVIDED = "non fourni"
-NETWORK_LABELS = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-}
+NETWORK_LABELS = dict(Network.choices)
 
 
 def number(value: float | None) -> str:
