@@ -232,7 +232,24 @@ def consultation_of(authority):
     )
 
 
+def boost_of(authority):
+    import datetime as dt
+
+    from parvis.insights.models import Boost
+
+    return Boost.objects.create(
+        authority=authority,
+        network="facebook",
+        budget=50,
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 6, 7),
+        origin=Boost.Origin.MANUAL,
+    )
+
+
 def object_for(name, authority, admin):
+    if name.startswith("boosts:"):
+        return boost_of(authority)
     if name.startswith("participation:"):
         return consultation_of(authority)
     if name in {"replies:approve", "replies:reject", "replies:retry"}:
