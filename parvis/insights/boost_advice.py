@@ -28,8 +28,8 @@ For each channel on a network that carries ads (Facebook, Instagram, LinkedIn, X
    amount spent and a reach: total spent / total reach × 1,000), else
    DEFAULT_COST_PER_THOUSAND, an assumption the page names as such (docs/boosts.md).
 
-`advise` is pure (dataclasses in, advice out); `boost_advice_for` reads the
-database for one authority in a fixed number of queries and calls it.
+`advise` is pure (dataclasses in, advice out); `boost_advice_data.boost_advice_for`
+reads the database for one authority in a fixed number of queries and calls it.
 """
 
 import datetime as dt
@@ -39,22 +39,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.channels.models import Channel
 from parvis.insights.boosts import (
     ADVERTISING_NETWORKS,
     NETWORK_LABELS,
     cost_per_thousand,
-    own_costs,
 )
 from parvis.insights.charts import percent
-from parvis.insights.models import Boost
-from parvis.planning.best_time import engagement_rate
 from parvis.planning.models import Objective
-from parvis.publishing.models import MetricSnapshot, Publication, PublicationState
 
 BASELINE_DAYS = 90
 CANDIDATE_DAYS = 14
@@ -461,96 +454,4 @@ def advise(
         baselines=tuple(baselines),
         advices=tuple(sorted(advices, key=lambda advice: -advice.ratio)),
         set_aside=tuple(set_aside),
-    )
-
-
-# -- From the database --------------------------------------------------------------
-
-
-def channel_label(channel: Channel) -> str:
-    return f"{channel.get_network_display()} — {channel.display_name or channel.handle}"
-
-
-def _measured(
-    publication: Publication, snapshot: MetricSnapshot, boosted: bool
-) -> Measured | None:
-    post = publication.variant.post
-    campaign = post.campaign
-    rate = engagement_rate(snapshot)
-    if rate is None or publication.published_at is None:
-        return None
-    return Measured(
-        publication_id=publication.pk,
-        title=post.title,
-        published_at=publication.published_at,
-        engagement=snapshot.engagement,
-        audience=snapshot.reach or snapshot.impressions or 0,
-        boosted=boosted,
-        objective=campaign.objective if campaign else "",
-        campaign_name=campaign.name if campaign else "",
-        is_crisis=post.is_crisis,
-        audiences=tuple(
-            TargetAudience(audience.name, audience.targeting_hints)
-            for audience in (campaign.audiences.all() if campaign else ())
-        ),
-        url=publication.remote_url,
-    )
-
-
-def boost_advice_for(*, authority: Any, now: dt.datetime | None = None) -> BoostAdvice:
-    """The advice for `authority`'s channels at `now` (default: now)."""
-    now = now or timezone.now()
-    latest = (
-        MetricSnapshot.objects.filter(publication=OuterRef("pk"))
-        .filter(Q(reach__isnull=False) | Q(impressions__isnull=False))
-        .order_by("-collected_at", "-id")
-    )
-    publications = list(
-        Publication.objects.filter(
-            authority=authority,
-            state=PublicationState.PUBLISHED,
-            published_at__gte=now - dt.timedelta(days=BASELINE_DAYS),
-            published_at__lte=now,
-        )
-        .annotate(snapshot_id=Subquery(latest.values("pk")[:1]))
-        .filter(snapshot_id__isnull=False)
-        .select_related("variant__post__campaign")
-        .prefetch_related("variant__post__campaign__audiences")
-        .order_by("-published_at", "-id")
-    )
-    snapshots = MetricSnapshot.objects.in_bulk(
-        [publication.snapshot_id for publication in publications]  # type: ignore[attr-defined]
-    )
-    boosted = set(
-        Boost.objects.filter(
-            authority=authority, publication__isnull=False
-        ).values_list("publication_id", flat=True)
-    )
-    by_channel: dict[int, list[Measured]] = {}
-    for publication in publications:
-        item = _measured(
-            publication,
-            snapshots[publication.snapshot_id],  # type: ignore[attr-defined]
-            publication.pk in boosted,
-        )
-        if item is not None:
-            by_channel.setdefault(publication.channel_id, []).append(item)
-    channels = Channel.objects.filter(authority=authority).order_by("network", "handle")
-    own = own_costs(authority=authority)
-    return advise(
-        channels=[
-            ChannelHistory(
-                channel.pk,
-                channel.network,
-                channel_label(channel),
-                tuple(by_channel.get(channel.pk, ())),
-            )
-            for channel in channels
-        ],
-        territory=Territory(authority.name, authority.kind, authority.population),
-        costs={
-            network: reach_cost(network, own.get(network, ()))
-            for network in ADVERTISING_NETWORKS
-        },
-        now=now,
     )

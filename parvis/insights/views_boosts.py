@@ -25,11 +25,10 @@ from parvis.insights.boost_advice import (
     DEFAULT_COST_PER_THOUSAND,
     MIN_BASELINE,
     MIN_RATIO,
-    boost_advice_for,
-    channel_label,
     count_fr,
     euros_fr,
 )
+from parvis.insights.boost_advice_data import boost_advice_for, channel_label
 from parvis.insights.boosts_import import PARVIS_TEMPLATE_HEADER
 from parvis.insights.boosts_reach import post_reach
 from parvis.insights.charts import Bar, bar_chart, percent

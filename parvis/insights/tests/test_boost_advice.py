@@ -16,11 +16,11 @@ from parvis.insights.boost_advice import (
     TargetAudience,
     Territory,
     advise,
-    boost_advice_for,
     budget_band,
     channel_baseline,
     reach_cost,
 )
+from parvis.insights.boost_advice_data import boost_advice_for
 from parvis.insights.models import Boost
 from parvis.insights.tests.builders import NOW, make_channel, published
 from parvis.planning.models import Campaign
