@@ -25,6 +25,7 @@ from parvis.insights.dashboard import (
     publication_figures,
     total,
 )
+from parvis.insights.web_visits import campaign_visits
 from parvis.planning.kpis import KPIS
 
 
@@ -122,6 +123,14 @@ def campaigns_kpis(
                 values[slug] = _contributions(own, begin, finish)
             elif slug == "delai_publication":
                 values[slug] = _publication_delay(own)
+            elif slug == "visites_site":
+                found = campaign_visits(
+                    authority,
+                    campaign_slug=campaign.slug,
+                    first_day=campaign.starts_on,
+                    last_day=min(campaign.ends_on, today),
+                )
+                values[slug] = None if found is None else float(found)
         result[campaign.pk] = [
             _value(slug, values.get(slug)) for slug in campaign.kpis if slug in KPIS
         ]

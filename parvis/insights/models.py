@@ -145,6 +145,7 @@ class ObservedAuthority(models.Model):
 
 
 from parvis.insights.models_reports import MonthlyReport, MonthlyReportSettings  # noqa: E402
+from parvis.insights.models_web import WebVisits  # noqa: E402
 
 __all__ = [
     "Boost",
@@ -152,4 +153,5 @@ __all__ = [
     "MonthlyReportSettings",
     "ObservatoryImport",
     "ObservedAuthority",
+    "WebVisits",
 ]

@@ -8,6 +8,11 @@ app_name = "insights"
 urlpatterns = [
     path("c/<slug:slug>/mesure/", views_dashboard.dashboard, name="dashboard"),
     path("mesure/", views_dashboard.agency_dashboard, name="agency"),
+    path(
+        "c/<slug:slug>/mesure/visites/",
+        views_dashboard.visits_import,
+        name="visits_import",
+    ),
     path("c/<slug:slug>/mesure/rapport/", views_reports.report, name="report"),
     path(
         "c/<slug:slug>/mesure/rapport.pdf", views_reports.report_pdf, name="report_pdf"

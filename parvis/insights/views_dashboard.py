@@ -7,18 +7,24 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django import forms
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from parvis.accounts.decorators import authority_view
+from parvis.accounts.roles import WRITE_ROLES
 from parvis.insights import dashboard as figures
 from parvis.insights.campaign_kpis import campaigns_kpis
 from parvis.insights.charts import Bar, bar_chart, percent
 from parvis.insights.forms_dashboard import DashboardFilterForm
 from parvis.insights.specific_mode import specific_mode_by_month
+from parvis.insights.web_visits import VisitsFileError, web_visits_import
 from parvis.planning.views_feeds import csv_response
 from parvis.territory.vocabularies import Network
 
@@ -270,6 +276,11 @@ def dashboard(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             **dashboard_display(context),
             "form": form,
             "query": request.GET.urlencode(),
+            "visits_form": (
+                VisitsUploadForm()
+                if request.membership.role in WRITE_ROLES  # type: ignore[attr-defined]
+                else None
+            ),
         },
     )
 
@@ -306,3 +317,42 @@ def agency_dashboard(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "insights/agency.html", {"rows": rows})
+
+
+class VisitsUploadForm(forms.Form):
+    fichier = forms.FileField(
+        label=gettext_lazy("Export CSV de l'outil de mesure d'audience du site"),
+        help_text=gettext_lazy(
+            "Une ligne par jour et par campagne : date, campagne (utm_campaign), "
+            "visites ; la source si elle y est."
+        ),
+    )
+
+
+@authority_view(roles=WRITE_ROLES)
+@require_POST
+def visits_import(request: HttpRequest) -> HttpResponse:
+    authority = request.authority  # type: ignore[attr-defined]
+    form = VisitsUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        flash.error(request, _("Choisissez le fichier CSV à importer."))
+        return redirect("insights:dashboard", slug=authority.slug)
+    try:
+        report = web_visits_import(
+            authority=authority, data=form.cleaned_data["fichier"].read()
+        )
+    except VisitsFileError as error:
+        flash.error(request, str(error))
+        return redirect("insights:dashboard", slug=authority.slug)
+    flash.success(
+        request,
+        _("Visites importées : %(created)s nouvelles lignes, %(updated)s mises à jour.")
+        % {"created": report.created, "updated": report.updated},
+    )
+    if report.rejected:
+        flash.warning(
+            request,
+            _("%(count)s lignes écartées : %(problems)s")
+            % {"count": report.rejected, "problems": " ; ".join(report.problems[:5])},
+        )
+    return redirect("insights:dashboard", slug=authority.slug)

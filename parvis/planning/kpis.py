@@ -40,6 +40,7 @@ class Source(StrEnum):
     PUBLISHING = "publishing"  # when each publication went out
     INBOX = "inbox"  # citizens' messages: replies, sentiment
     PARTICIPATION = "participation"  # contributions to consultations
+    ANALYTICS = "analytics"  # the website's visits by utm_campaign (imported CSV)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,17 @@ KPIS: dict[str, Kpi] = {
             ("clicks",),
         ),
         Kpi(
+            "visites_site",
+            _("Visites du site"),
+            _(
+                "Visites du site apportées par les liens de la campagne (leur "
+                "utm_campaign), comptées par l'outil de mesure d'audience du site et "
+                "importées en CSV."
+            ),
+            Source.ANALYTICS,
+            ("visits",),
+        ),
+        Kpi(
             "commentaires",
             _("Commentaires"),
             _("Commentaires et réponses reçus sous les publications."),
@@ -163,7 +175,7 @@ BY_OBJECTIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("portee", "commentaires"),
     ),
     Objective.ATTRACTIVITE: (
-        ("clics", "partages", "portee"),
+        ("clics", "visites_site", "partages", "portee"),
         ("impressions", "taux_engagement", "abonnes_gagnes"),
     ),
     Objective.LIEN_SOCIAL: (
@@ -172,7 +184,7 @@ BY_OBJECTIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Objective.INFORMATION_SERVICE: (
         ("portee", "clics", "delai_reponse"),
-        ("impressions", "partages", "commentaires"),
+        ("impressions", "partages", "commentaires", "visites_site"),
     ),
     Objective.CRISE: (
         ("delai_publication", "portee", "delai_reponse", "partages"),

@@ -61,7 +61,7 @@ def test_a_new_campaign_gets_a_slug_from_its_name_and_the_defaults_of_its_object
 ):
     campaign = make_campaign(commune, editor)
     assert campaign.slug == "fete-de-la-mer"
-    assert campaign.kpis == ["clics", "partages", "portee"]
+    assert campaign.kpis == ["clics", "visites_site", "partages", "portee"]
     assert campaign.created_by == editor
     event = AuditEvent.objects.get(action="planning.campaign_create")
     assert event.authority == commune and event.target_id == str(campaign.pk)
