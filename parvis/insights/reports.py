@@ -50,11 +50,12 @@ def report_context(authority: Any, month: dt.date) -> dict[str, Any]:
         authority=authority,
     )
     context = dashboard_tables(authority, form)
+    theme = theme_for(authority)
     return {
         **context,
-        **dashboard_display(context),
+        **dashboard_display(context, color=theme["primary"]),
         "authority": authority,
-        "theme": theme_for(authority),
+        "theme": theme,
         "month": month,
         "month_label": month_label(month),
     }

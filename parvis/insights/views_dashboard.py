@@ -21,7 +21,7 @@ from parvis.accounts.decorators import authority_view
 from parvis.accounts.roles import WRITE_ROLES
 from parvis.insights import dashboard as figures
 from parvis.insights.campaign_kpis import campaigns_kpis
-from parvis.insights.charts import Bar, bar_chart, percent
+from parvis.insights.charts import DEFAULT_BAR_COLOR, Bar, bar_chart, percent
 from parvis.insights.forms_dashboard import DashboardFilterForm
 from parvis.insights.specific_mode import specific_mode_by_month
 from parvis.insights.web_visits import VisitsFileError, web_visits_import
@@ -218,8 +218,11 @@ def _signed(value: int | None) -> str:
     return ("+" if value > 0 else "") + number(value)
 
 
-def dashboard_display(context: dict[str, Any]) -> dict[str, Any]:
-    """The key figures and the charts of the dashboard's tables (page and report)."""
+def dashboard_display(
+    context: dict[str, Any], *, color: str = DEFAULT_BAR_COLOR
+) -> dict[str, Any]:
+    """The key figures and the charts of the dashboard's tables (page and report;
+    `color`: the bars' colour where no stylesheet applies, in the PDF)."""
     summary, inbox = context["summary"], context["inbox"]
     channels, grouped = context["channels"], context["grouped"]
     reach_bars = [
@@ -247,7 +250,7 @@ def dashboard_display(context: dict[str, Any]) -> dict[str, Any]:
             (_("Délai de réponse médian"), hours(inbox.median_response_hours)),
         ],
         "reach_chart": (
-            bar_chart(reach_bars, title=_("Portée cumulée par canal"))
+            bar_chart(reach_bars, title=_("Portée cumulée par canal"), color=color)
             if reach_bars
             else ""
         ),
@@ -255,6 +258,7 @@ def dashboard_display(context: dict[str, Any]) -> dict[str, Any]:
             month_bars,
             title=_("Part des publications écrites pour le réseau, mois par mois"),
             maximum=1,
+            color=color,
         ),
     }
 

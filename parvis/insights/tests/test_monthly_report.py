@@ -51,6 +51,10 @@ def test_the_report_of_a_month_downloads_as_a_pdf_with_its_charts(
     )
     assert "Part des publications écrites pour le réseau" in text
     assert "Octobre 20" in text and "Novembre" not in text
+    # The charts are drawn, not only named: filled rectangles in the brand colour.
+    drawing = b"".join(page.get_contents().get_data() for page in reader.pages)
+    assert drawing.count(b" re") >= 3
+    assert b"0.121569 0.305882 0.47451 rg" in drawing  # #1f4e79, the default brand
 
 
 def test_the_report_page_shows_a_month_and_validators_choose_its_recipients(
