@@ -48,6 +48,13 @@ def share(value: float | None) -> str:
     return NOT_PROVIDED if value is None else percent(value)
 
 
+NOTHING = "—"  # no publication in the period: nothing to measure, not "not provided"
+
+
+def _if_any(summary: Any, shown: str) -> str:
+    return shown if summary.publications else NOTHING
+
+
 def _period(
     authority: Any, form: DashboardFilterForm
 ) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:
@@ -105,11 +112,11 @@ def dashboard_tables(authority: Any, form: DashboardFilterForm) -> dict[str, Any
             [
                 f"{NETWORK_LABELS.get(chosen.network, chosen.network)} — {chosen.handle}",
                 number(own.publications),
-                number(own.counters["reach"]),
-                number(own.counters["impressions"]),
-                number(own.engagement),
-                share(own.engagement_rate),
-                share(own.specific_share),
+                _if_any(own, number(own.counters["reach"])),
+                _if_any(own, number(own.counters["impressions"])),
+                _if_any(own, number(own.engagement)),
+                _if_any(own, share(own.engagement_rate)),
+                _if_any(own, share(own.specific_share)),
                 number(follower.at_end),
                 _signed(follower.growth),
                 number(follower.days_failed),
@@ -240,11 +247,17 @@ def dashboard_display(
     return {
         "key_figures": [
             (_("Publications"), number(summary.publications)),
-            (_("Portée cumulée"), number(summary.counters["reach"])),
-            (_("Impressions"), number(summary.counters["impressions"])),
-            (_("Engagements"), number(summary.engagement)),
-            (_("Taux d'engagement"), share(summary.engagement_rate)),
-            (_("Écrites pour le réseau"), share(summary.specific_share)),
+            (_("Portée cumulée"), _if_any(summary, number(summary.counters["reach"]))),
+            (
+                _("Impressions"),
+                _if_any(summary, number(summary.counters["impressions"])),
+            ),
+            (_("Engagements"), _if_any(summary, number(summary.engagement))),
+            (_("Taux d'engagement"), _if_any(summary, share(summary.engagement_rate))),
+            (
+                _("Écrites pour le réseau"),
+                _if_any(summary, share(summary.specific_share)),
+            ),
             (_("Messages reçus"), number(inbox.received)),
             (_("Taux de réponse"), share(inbox.reply_rate)),
             (_("Délai de réponse médian"), hours(inbox.median_response_hours)),
@@ -312,9 +325,9 @@ def agency_dashboard(request: HttpRequest) -> HttpResponse:
                 "authority": authority,
                 "cells": [
                     number(summary.publications),
-                    number(summary.counters["reach"]),
-                    share(summary.engagement_rate),
-                    share(summary.specific_share),
+                    _if_any(summary, number(summary.counters["reach"])),
+                    _if_any(summary, share(summary.engagement_rate)),
+                    _if_any(summary, share(summary.specific_share)),
                     share(inbox.reply_rate),
                     hours(inbox.median_response_hours),
                 ],

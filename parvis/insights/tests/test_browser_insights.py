@@ -83,4 +83,9 @@ def test_the_dashboard_and_the_barometer_are_accessible_on_a_phone_and_a_desktop
         page.wait_for_load_state("load")
         assert "groupe=epci" in page.url
         check_page(page, "barometre-epci")
+        page.goto(f"{live_server.url}/c/{measured.slug}/mesure/rapport/")
+        assert page.get_by_role("heading", name="Rapport mensuel").count() == 1
+        check_page(page, "rapport-mensuel")
+        if viewport == PHONE:
+            assert_no_horizontal_scroll(page, "rapport-mensuel")
         page.context.close()
