@@ -77,6 +77,9 @@ def campaigns_kpis(
         items = publication_figures(
             authority, start=start, end=end, campaign_ids=[c.pk for c in started]
         )
+    by_campaign: dict[int | None, list[PublicationFigures]] = {}
+    for item in items:
+        by_campaign.setdefault(item.campaign_id, []).append(item)
     inbox = inbox_rows(authority, start=start, end=end)
     every_channel = list(authority.channels.values_list("id", flat=True))
     # A campaign naming no channel is measured on all the authority's.
@@ -94,8 +97,8 @@ def campaigns_kpis(
         begin, finish = periods[campaign.pk]
         own = [
             item
-            for item in items
-            if item.campaign_id == campaign.pk and begin <= item.published_at < finish
+            for item in by_campaign.get(campaign.pk, [])
+            if begin <= item.published_at < finish
         ]
         values: dict[str, float | None] = {}
         for slug in campaign.kpis:

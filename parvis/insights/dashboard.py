@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Q, Window
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import RowNumber
 
 from parvis.publishing.metrics import COUNTERS
 from parvis.publishing.models import MetricSnapshot, Publication, PublicationState
@@ -134,20 +133,16 @@ def publication_figures(
     }
     if not figures:
         return []
-    latest = (
-        MetricSnapshot.objects.filter(
-            publication__in=publications.values("id"), error=""
-        )
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("publication_id")],
-                order_by=[F("collected_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(row=1)
-        .values_list("publication_id", *COUNTERS)
-    )
+    # Each publication's latest snapshot holding counters: one index seek per
+    # publication on (publication, collected_at), then the rows by id.
+    newest = MetricSnapshot.objects.filter(
+        publication=OuterRef("pk"), error=""
+    ).order_by("-collected_at", "-id")
+    latest = MetricSnapshot.objects.filter(
+        id__in=publications.annotate(latest=Subquery(newest.values("id")[:1]))
+        .filter(latest__isnull=False)
+        .values("latest")
+    ).values_list("publication_id", *COUNTERS)
     for publication_id, *values in latest:
         item = figures.get(publication_id)
         if item is not None:
