@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parvis.system.storage import private_storage
+
 
 class Boost(models.Model):
     """Money spent to show a post to more people (a sponsored post, an ad built from
@@ -91,7 +93,9 @@ class ObservatoryImport(models.Model):
         DONE = "done", _("lu")
         FAILED = "failed", _("illisible")
 
-    file = models.FileField(upload_to="observatory/", blank=True)
+    file = models.FileField(
+        upload_to="observatory/", storage=private_storage, blank=True
+    )
     file_name = models.CharField(max_length=300)
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.PENDING

@@ -184,6 +184,11 @@ def test_staff_give_an_observatory_file_and_its_authorities_join_the_barometer(
     observatory = ObservatoryImport.objects.get()
     assert task.args_kwargs["args"] == [observatory.pk]
     assert observatory.state == ObservatoryImport.State.PENDING
+    # Kept where no URL leads until the worker reads it.
+    from pathlib import Path
+
+    assert Path(observatory.file.path).is_relative_to(settings.PRIVATE_FILES_ROOT)
+    assert not Path(observatory.file.path).is_relative_to(settings.MEDIA_ROOT)
     read_observatory_import.call(observatory.pk)  # what the worker does
     read_observatory_import.call(observatory.pk)  # a second run leaves it as it is
     observatory.refresh_from_db()
