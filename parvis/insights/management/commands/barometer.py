@@ -2,9 +2,10 @@
 communicate on social networks, by kind (see `insights.barometer` for the definitions
 and `insights.barometer_input` for the file's columns).
 
-Without `--input`, the authorities of this installation are measured from what Parvis
-knows of them (their channels, publications, website articles and inbox). Rows of the
-file that cannot be understood are left out and reported on stderr.
+Without `--input`, the authorities known to this installation, as on the barometer
+page: those using Parvis measured from what it knows of them (their channels,
+publications, website articles and inbox), the others from the latest observatory
+file. Rows of a file that cannot be understood are left out and reported on stderr.
 """
 
 import csv
@@ -93,9 +94,9 @@ class Command(BaseCommand):
         if options["input"]:
             summary = self.from_file(Path(options["input"]), options["workers"])
         else:
-            from parvis.insights.barometer_peers import installation_indicators
+            from parvis.insights.selectors import barometer_population
 
-            summary = summarise(installation_indicators(), response_times=True)
+            summary = summarise(barometer_population(fresh=True), response_times=True)
         if options["format"] == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
         elif options["format"] == "csv":
