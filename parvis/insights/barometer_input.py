@@ -45,12 +45,15 @@ COLUMNS = (
     "reach",
     "followers",
 )
-REQUIRED = ("authority_kind", "authority_code", "record")
+REQUIRED = ("authority_kind", "authority_code", "record", "text")
 RECORDS = ("account", "post", "article")
 TRUE = {"true", "1", "yes", "oui", "vrai", "y", "o"}
 FALSE = {"false", "0", "no", "non", "faux", "n", ""}
 # Above this size a file is split by authority on disk before being read.
 SPLIT_ABOVE_BYTES = 64 * 1024 * 1024
+# A website article may be long: the csv module's default field limit (128 KiB)
+# would stop the whole reading at one long page.
+FIELD_LIMIT = 64 * 1024 * 1024
 PART_BYTES = 48 * 1024 * 1024
 REPORTED_PROBLEMS = 20
 
@@ -59,7 +62,12 @@ Row = tuple[str, str, str, str, bool, int | None, int | None, str]
 
 
 class InputError(ValueError):
-    """The file cannot be read at all (not CSV, a required column missing)."""
+    """The file cannot be read at all (not CSV, a required column missing); `french`
+    says it to the people who gave the file, without the server's paths."""
+
+    def __init__(self, message: str, french: str) -> None:
+        super().__init__(message)
+        self.french = french
 
 
 @dataclass
@@ -84,16 +92,28 @@ def _kind(value: str) -> str:
 
 
 def _count(value: str, name: str) -> int | None:
+    """A whole number written with digits (spaces as thousands separators allowed);
+    "12.0" is 12; "1.234" or "1e999" are refused, never read as something else."""
     value = value.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
     if not value:
         return None
-    try:
-        number = int(float(value)) if "." in value or "e" in value else int(value)
-    except ValueError:
-        raise ValueError(f"{name} is not a whole number ({value[:20]!r})") from None
-    if number < 0:
-        raise ValueError(f"{name} is negative ({number})")
-    return number
+    whole = value[:-2] if value.endswith((".0", ",0")) else value
+    if not whole.isdigit() or len(whole) > 15:
+        raise ValueError(f"{name} is not a whole number ({value[:20]!r})")
+    return int(whole)
+
+
+CODE_WIDTH = {"commune": 5, "departement": 2, "epci": 9, "region": 2}
+MAX_CODE = 20
+
+
+def normalize_code(kind: str, code: str) -> str:
+    """Official codes compared as written by INSEE: spaces removed, numeric codes
+    padded ("1053" -> "01053" for a commune, "1" -> "01" for a département)."""
+    code = "".join(code.split()).upper()
+    if code.isdigit():
+        code = code.zfill(CODE_WIDTH[kind])
+    return code
 
 
 def check_row(values: dict[str, str]) -> Row:
@@ -101,9 +121,11 @@ def check_row(values: dict[str, str]) -> Row:
     kind = _kind(values.get("authority_kind", ""))
     if kind not in KINDS:
         raise ValueError(f"unknown authority_kind {values.get('authority_kind')!r}")
-    code = values.get("authority_code", "").strip()
+    code = normalize_code(kind, values.get("authority_code", ""))
     if not code:
         raise ValueError("authority_code is empty")
+    if len(code) > MAX_CODE:
+        raise ValueError(f"authority_code is longer than {MAX_CODE} characters")
     record = values.get("record", "").strip().casefold()
     if record not in RECORDS:
         raise ValueError(f"unknown record {values.get('record')!r}")
@@ -136,6 +158,7 @@ def check_row(values: dict[str, str]) -> Row:
 
 
 def _rows(path: Path, delimiter: str, reading: Reading) -> Iterator[Row]:
+    csv.field_size_limit(FIELD_LIMIT)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         header = [name.strip().casefold() for name in next(reader, [])]
@@ -143,7 +166,9 @@ def _rows(path: Path, delimiter: str, reading: Reading) -> Iterator[Row]:
         if missing:
             raise InputError(
                 f"{path} has no column {', '.join(missing)} "
-                f"(columns found: {', '.join(header) or 'none'})."
+                f"(columns found: {', '.join(header) or 'none'}).",
+                french=f"Colonnes absentes : {', '.join(missing)} (colonnes trouvées : "
+                f"{', '.join(header) or 'aucune'}).",
             )
         positions = [(name, header.index(name)) for name in COLUMNS if name in header]
         for values in reader:
@@ -164,7 +189,11 @@ def delimiter_of(path: Path) -> str:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         header = handle.readline()
     if not header.strip():
-        raise InputError(f"{path} is empty: a header line is needed.")
+        raise InputError(
+            f"{path} is empty: a header line is needed.",
+            french="Le fichier est vide : une première ligne nommant les colonnes "
+            "est nécessaire.",
+        )
     return max(",;\t", key=header.count)
 
 
@@ -197,6 +226,7 @@ def records_of(
 def _indicators_of_part(
     part: Path, populations: dict[str, int]
 ) -> list[AuthorityIndicators]:
+    csv.field_size_limit(FIELD_LIMIT)
     with part.open(encoding="utf-8", newline="") as handle:
         rows = (
             (k, c, r, n, s == "1", _count(re, "reach"), _count(f, "followers"), t)

@@ -234,8 +234,10 @@ def reach_cost(network: str, own: Sequence[tuple[Decimal, int]]) -> ReachCost:
     (amount spent, reach) when there are any, else the documented default."""
     spent = sum((amount for amount, _people in own), Decimal(0))
     people = sum(people for _amount, people in own)
-    if people:
-        return ReachCost(cost_per_thousand(spent, people), "own", boosts=len(own))
+    own_cost = cost_per_thousand(spent, people) if people and spent > 0 else None
+    # A free or rounding-to-nothing cost would promise an endless reach: not used.
+    if own_cost:
+        return ReachCost(own_cost, "own", boosts=len(own))
     default = DEFAULT_COST_PER_THOUSAND.get(network)
     if default is not None:
         return ReachCost(default, "default")
@@ -356,7 +358,7 @@ def _advice(
     }
     reach: tuple[int, int] | None = None
     notes: list[str] = []
-    if cost.per_thousand is None:
+    if not cost.per_thousand:
         second = _(
             "Budget conseillé : %(low)s à %(high)s ; la portée attendue n'est pas "
             "estimée, faute de coût connu sur %(network)s : enregistrez les résultats "

@@ -87,7 +87,7 @@ def campaigns_kpis(
         c.pk: [channel.pk for channel in c.channels.all()] or every_channel
         for c in started
     }
-    today = timezone.localdate()
+    today = timezone.now().astimezone(ZoneInfo(authority.timezone)).date()
     history = follower_history(
         {i for ids in channel_ids.values() for i in ids},
         start_day=min(c.starts_on for c in started) - dt.timedelta(days=1),

@@ -174,7 +174,8 @@ def monthly_report_send(*, authority: Any, month: dt.date) -> MonthlyReport | No
                 "Vous recevez ce message parce que votre collectivité vous a "
                 "inscrit·e à ce rapport dans Parvis."
             ),
-            to=report.recipients,
+            # Each recipient sees only their own address.
+            bcc=report.recipients,
         )
         email.attach(
             f"parvis-{authority.slug}-{month:%Y-%m}.pdf", data, "application/pdf"

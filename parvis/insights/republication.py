@@ -11,10 +11,11 @@ The articles of an authority are indexed once (shingle -> articles holding it); 
 post then costs one lookup per shingle, whatever the number of articles.
 """
 
+import re
 from collections.abc import Iterable
 
 from parvis.nlp.shingles import shingles, word_shingles
-from parvis.nlp.text import normalize, words
+from parvis.nlp.text import mask_links, normalize, words
 
 # Share of a post's shingles found in one article from which it is a near-copy. The
 # studio flags a variant from 70 % of the whole page (`studio.checks`): the same line.
@@ -25,9 +26,17 @@ SHINGLE_WORDS = 5
 MIN_WORDS = 4
 
 
+# What a republication adds after the copied text: "… Lire la suite", "En savoir
+# plus :" (the link itself is left out by `words`).
+TRAILING_CALL = re.compile(
+    r"[\s.…:>»-]*(lire la suite|en savoir plus|plus d'infos?|voir plus|la suite)"
+    r"[\s.…:>»-]*$"
+)
+
+
 def post_shingles(text: str) -> frozenset[tuple[str, ...]]:
     """The shingles a post is compared by (empty when it is too short to tell)."""
-    tokens = words(normalize(text))
+    tokens = words(TRAILING_CALL.sub("", normalize(mask_links(text)).strip()))
     if len(tokens) < MIN_WORDS:
         return frozenset()
     return word_shingles(tokens, min(SHINGLE_WORDS, len(tokens)))

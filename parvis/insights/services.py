@@ -47,11 +47,20 @@ def observatory_import_read(*, observatory_import: ObservatoryImport) -> None:
     if not observatory_import.file:
         _fail(observatory_import, "Le fichier n'est plus disponible.")
         return
+    try:
+        _read_and_store(observatory_import)
+    except Exception:
+        # Whatever happens after the claim, the import ends failed, never "running".
+        logger.exception("observatory import %s failed", observatory_import.pk)
+        _fail(observatory_import, "Le fichier n'a pas pu être lu (format CSV ?).")
+
+
+def _read_and_store(observatory_import: ObservatoryImport) -> None:
     path = Path(observatory_import.file.path)
     try:
         reading = read_barometer_file(path, commune_populations(), workers=1)
     except InputError as error:
-        _fail(observatory_import, str(error))
+        _fail(observatory_import, error.french)
         return
     except UnicodeDecodeError:
         _fail(
@@ -60,17 +69,13 @@ def observatory_import_read(*, observatory_import: ObservatoryImport) -> None:
             "« CSV UTF-8 » puis déposez-le à nouveau.",
         )
         return
-    except Exception:
-        logger.exception("observatory import %s failed", observatory_import.pk)
-        _fail(observatory_import, "Le fichier n'a pas pu être lu (format CSV ?).")
-        return
     with transaction.atomic():
         ObservedAuthority.objects.bulk_create(
             (
                 ObservedAuthority(
                     observatory_import=observatory_import,
                     kind=item.kind,
-                    code=item.code[:20],
+                    code=item.code,
                     band=item.band,
                     present=sorted(item.present),
                     posts=item.posts,

@@ -45,6 +45,24 @@ TABLE_COLUMNS = [
 ]
 
 
+# Below this many authorities a group's figures would show one authority's own (its
+# sponsoring, its response time) to the members of another: they are not shown.
+MIN_GROUP = 5
+HIDDEN = "masqué"
+
+
+def _masked_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary's rows, with the figures of groups under MIN_GROUP left out."""
+    rows = summary_rows(summary)
+    for row in rows:
+        if row["authorities"] < MIN_GROUP:
+            for column in row:
+                if column not in {"group", "label", "authorities"}:
+                    row[column] = None
+            row["hidden"] = True
+    return rows
+
+
 def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows of the summary with each figure written out in French."""
     return [
@@ -53,11 +71,13 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
             "cells": [
                 f"{row[column]:,}".replace(",", "\u202f")
                 if column == "authorities"
+                else HIDDEN
+                if row.get("hidden")
                 else _shown(column, row.get(column))
                 for column in TABLE_COLUMNS
             ],
         }
-        for row in summary_rows(summary)
+        for row in _masked_rows(summary)
     ]
 
 
@@ -93,6 +113,7 @@ def barometer(request: HttpRequest) -> HttpResponse:
     figures = _figures(summary, group) if group in dict(choices) else None
     if figures is None:
         group, figures = "all", summary["all"]
+    too_small = figures["authorities"] < MIN_GROUP
     presence = [
         Bar(NETWORK_LABELS[n], figures["present"][n], percent(figures["present"][n]))
         for n in NETWORKS
@@ -113,12 +134,15 @@ def barometer(request: HttpRequest) -> HttpResponse:
     group_label = dict(choices)[group]
     own = selectors.indicators_of(population, kind=authority.kind, code=authority.code)
     peers = [item for item in population if item.kind == authority.kind]
+    few_peers = len(peers) - (1 if own else 0) < MIN_GROUP
     standings = [
         {
             "label": STANDING_LABELS[item.key],
             "value": _shown(item.key, item.value),
-            "peers_median": _shown(item.key, item.peers_median),
-            "better_than": percent(item.better_than),
+            "peers_median": HIDDEN
+            if few_peers
+            else _shown(item.key, item.peers_median),
+            "better_than": HIDDEN if few_peers else percent(item.better_than),
             "higher_is_better": item.higher_is_better,
         }
         for item in (standing(own, population) if own else [])
@@ -136,6 +160,8 @@ def barometer(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "presence": presence,
             "modes": modes,
+            "too_small": too_small,
+            "min_group": MIN_GROUP,
             "presence_chart": bar_chart(
                 presence,
                 title=_("Part des collectivités présentes sur chaque réseau : %s")
@@ -163,7 +189,10 @@ def barometer(request: HttpRequest) -> HttpResponse:
 def barometer_csv(request: HttpRequest) -> HttpResponse:
     summary = summarise(selectors.barometer_population(), response_times=True)
     out = io.StringIO()
-    write_csv(summary_rows(summary), out)
+    rows = _masked_rows(summary)
+    for row in rows:
+        row.pop("hidden", None)
+    write_csv(rows, out)
     response = HttpResponse(
         "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
     )

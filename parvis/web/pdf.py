@@ -18,4 +18,5 @@ def render_pdf(template_name: str, context: dict[str, Any], *, base_url: str) ->
     except OSError as error:  # Pango or its fonts are not installed
         raise PdfUnavailable(str(error)) from error
     html = render_to_string(template_name, context)
-    return bytes(HTML(string=html, base_url=base_url).write_pdf())
+    # Tagged PDF/UA: the structure (headings, tables, figures) reaches screen readers.
+    return bytes(HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1"))

@@ -254,3 +254,55 @@ def test_the_barometer_prints_csv_and_a_french_markdown_table(tmp_path):
     assert "| Collectivités | Nombre | Facebook" in markdown
     assert "| Communes | 2 | 100,0\u00a0% |" in markdown
     assert "50,0\u00a0%" in markdown  # one of the two republishes
+
+
+def test_odd_numbers_codes_and_long_articles_are_read_or_refused_row_by_row(tmp_path):
+    long_article = ARTICLE + " " + "mot " * 40_000  # over the csv module's 128 KiB
+    path = write(
+        tmp_path / "odd.csv",
+        [
+            row(code="1053", reach="1 200", followers="12000"),
+            row(code="01053", reach="12.0", followers="100"),
+            row(code="1053", reach="1.234"),
+            row(code="1053", reach="1e999"),
+            row(
+                kind="departement",
+                code="1",
+                record="article",
+                network="website",
+                text=long_article,
+            ),
+            row(kind="departement", code="01", text=ARTICLE[:300]),
+            row(code="x" * 30),
+        ],
+    )
+    err = io.StringIO()
+    out = io.StringIO()
+    call_command("barometer", "--input", str(path), stdout=out, stderr=err)
+    result = json.loads(out.getvalue())
+    # "1053" and "01053" are the same commune code.
+    assert result["by_kind"]["commune"]["authorities"] == 1
+    assert result["by_kind"]["commune"]["median_organic_reach_rate"] == pytest.approx(
+        (0.1 + 0.12) / 2
+    )
+    assert result["by_kind"]["departement"]["republishing"] == 1.0
+    report = err.getvalue()
+    assert "3 of 7 rows left out" in report
+    assert "reach is not a whole number ('1.234')" in report
+    assert "reach is not a whole number ('1e999')" in report
+    assert "longer than 20 characters" in report
+
+
+def test_a_file_without_text_cannot_tell_republication_and_is_refused(tmp_path):
+    path = tmp_path / "no-text.csv"
+    path.write_text(
+        "authority_kind,authority_code,record,network\ncommune,35288,post,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="no column text"):
+        run("--input", str(path))
+
+
+def test_a_truncated_copy_followed_by_a_call_to_read_more_republishes():
+    post = "La ville engage des travaux de réfection de la chaussée… Lire la suite"
+    assert indicators([post + " https://www.ville.fr/a"]).republished_posts == 1

@@ -90,6 +90,32 @@ def test_a_recorded_boost_makes_its_authority_a_sponsor(measured):
     assert {i.code: i for i in installation_indicators()}["35288"].sponsors
 
 
+def observed_communes(count):
+    from django.utils import timezone as tz
+
+    from parvis.insights.models import ObservedAuthority
+
+    observatory = ObservatoryImport.objects.create(
+        file_name="observatoire.csv",
+        state=ObservatoryImport.State.DONE,
+        finished_at=tz.now(),
+    )
+    ObservedAuthority.objects.bulk_create(
+        ObservedAuthority(
+            observatory_import=observatory,
+            kind="commune",
+            code=f"{35001 + n}",
+            band="1000-3499",
+            present=["facebook"],
+            posts=10,
+            republished_posts=n,
+            sponsors=n % 2 == 0,
+            organic_reach_rate=0.05 * (n + 1),
+        )
+        for n in range(count)
+    )
+
+
 def test_members_see_the_barometer_with_their_standing_charts_and_definitions(
     client_of, editor, measured
 ):
@@ -97,6 +123,12 @@ def test_members_see_the_barometer_with_their_standing_charts_and_definitions(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Saint-Malo parmi ses pairs" in page
+    # One commune only: its figures would be another member's own.
+    assert "Moins de 5 collectivités dans cette catégorie" in page
+    assert 'role="img"' not in page and "masqué" in page
+    observed_communes(6)
+    page = client_of(editor).get(reverse("insights:barometer", args=["saint-malo"]))
+    page = page.content.decode()
     assert 'role="img"' in page and "<title>Part des collectivités" in page
     assert "Données du graphique" in page
     assert "au moins 70 % de ses suites de cinq mots" in page
@@ -236,3 +268,23 @@ def test_the_command_without_a_file_measures_the_installation(measured):
     call_command("barometer", "--format", "md", stdout=out)
     assert "| Communes | 2 |" in out.getvalue()
     assert "Délai de réponse médian" in out.getvalue()
+
+
+def test_an_import_that_fails_after_its_claim_ends_failed_not_running(
+    staff, commune, monkeypatch
+):
+    from django.core.files.base import ContentFile
+
+    from parvis.insights import services
+
+    observatory = ObservatoryImport.objects.create(file_name="o.csv")
+    observatory.file.save("o.csv", ContentFile(b"x"), save=True)
+
+    def broken(*args, **kwargs):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(services, "read_barometer_file", broken)
+    read_observatory_import.call(observatory.pk)
+    observatory.refresh_from_db()
+    assert observatory.state == ObservatoryImport.State.FAILED
+    assert "n'a pas pu être lu" in observatory.error and not observatory.file

@@ -304,3 +304,11 @@ def test_the_advice_of_an_authority_is_read_from_its_data(commune, admin_user):
     assert [item.publication.publication_id for item in result.set_aside] == [
         boosted.pk
     ]
+
+
+def test_boosts_that_cost_nothing_do_not_promise_an_endless_reach():
+    free = reach_cost("facebook", [(Decimal("0"), 5000)])
+    assert free.basis == "default" and free.per_thousand
+    almost_free = reach_cost("facebook", [(Decimal("0.01"), 10_000_000)])
+    assert almost_free.basis == "default"
+    assert reach_cost("x", [(Decimal("0"), 5000)]).per_thousand is None

@@ -99,13 +99,19 @@ def test_editors_and_outsiders_cannot_choose_the_recipients(
 @pytest.mark.slow
 def test_the_scheduler_sends_last_month_s_report_once(october, validator, monkeypatch):
     monthly_report_settings_save(
-        authority=october, recipients=["maire@saint-malo.example"], actor=validator
+        authority=october,
+        recipients=["maire@saint-malo.example", "dgs@saint-malo.example"],
+        actor=validator,
     )
     assert monthly_reports_send_due(NOW) == 1
     assert monthly_reports_send_due(NOW) == 0
     assert monthly_reports_send_due(NOW + dt.timedelta(days=3)) == 0
     [email] = mail.outbox
-    assert email.to == ["maire@saint-malo.example"]
+    # Each recipient sees only their own address.
+    assert email.to == [] and email.bcc == [
+        "maire@saint-malo.example",
+        "dgs@saint-malo.example",
+    ]
     assert "mesure de octobre 2026" in email.subject
     [(name, data, _kind)] = email.attachments
     assert name == "parvis-saint-malo-2026-10.pdf" and data.startswith(b"%PDF-")
