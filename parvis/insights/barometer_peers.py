@@ -91,7 +91,9 @@ def installation_records(
     ):
         records[authority_id].articles.append("\n\n".join((title, lead, text)))
     answered = (
-        Message.objects.filter(authority_id__in=ids, first_response_at__isnull=False)
+        Message.objects.filter(
+            authority_id__in=ids, first_response_at__isnull=False, abuse=False
+        )
         .annotate(delay=F("first_response_at") - F("received_at"))
         .values_list("authority_id", "delay")
     )

@@ -3,11 +3,10 @@ kind, with charts and their tables, the definitions, and where the current autho
 stands among its peers. Every member reads it; the installation's staff give it an
 observatory's file for the authorities that do not publish with Parvis."""
 
-import io
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +23,7 @@ from parvis.insights.barometer import (
 from parvis.insights.barometer_peers import standing
 from parvis.insights.charts import Bar, bar_chart, percent
 from parvis.insights.forms import ObservatoryImportForm
-from parvis.insights.management.commands.barometer import write_csv
+from parvis.planning.views_feeds import csv_response
 from parvis.territory.vocabularies import Network
 
 NETWORK_LABELS = dict(Network.choices)
@@ -186,18 +185,24 @@ def barometer(request: HttpRequest) -> HttpResponse:
 
 
 @authority_view()
-def barometer_csv(request: HttpRequest) -> HttpResponse:
+def barometer_csv(request: HttpRequest) -> StreamingHttpResponse:
     summary = summarise(selectors.barometer_population(), response_times=True)
-    out = io.StringIO()
     rows = _masked_rows(summary)
-    for row in rows:
-        row.pop("hidden", None)
-    write_csv(rows, out)
-    response = HttpResponse(
-        "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
+    header = [key for key in rows[0] if key != "hidden"] if rows else []
+    return csv_response(
+        header,
+        ([_csv_cell(row.get(key)) for key in header] for row in rows),
+        filename="barometre.csv",
     )
-    response["Content-Disposition"] = 'attachment; filename="barometre.csv"'
-    return response
+
+
+def _csv_cell(value: Any) -> Any:
+    """Shares with four decimals, a French decimal comma, empty when unknown."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".replace(".", ",")
+    return value
 
 
 @authority_view()

@@ -24,6 +24,7 @@ from parvis.insights.campaign_kpis import campaigns_kpis
 from parvis.insights.charts import DEFAULT_BAR_COLOR, Bar, bar_chart, percent
 from parvis.insights.forms_dashboard import DashboardFilterForm
 from parvis.insights.specific_mode import specific_mode_by_month
+from parvis.insights.web_visits import MAX_BYTES as VISITS_MAX_BYTES
 from parvis.insights.web_visits import VisitsFileError, web_visits_import
 from parvis.planning.views_feeds import csv_response
 from parvis.territory.vocabularies import Network
@@ -234,7 +235,7 @@ def dashboard_display(
     channels, grouped = context["channels"], context["grouped"]
     reach_bars = [
         Bar(
-            _label(channels[channel_id].network),
+            f"{_label(channels[channel_id].network)} {channels[channel_id].handle}",
             figures.total(items, "reach"),
             number(figures.total(items, "reach")),
         )
@@ -345,6 +346,12 @@ class VisitsUploadForm(forms.Form):
         ),
     )
 
+    def clean_fichier(self) -> Any:
+        upload = self.cleaned_data["fichier"]
+        if (upload.size or 0) > VISITS_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 20 Mo."))
+        return upload
+
 
 @authority_view(roles=WRITE_ROLES)
 @require_POST
@@ -352,7 +359,10 @@ def visits_import(request: HttpRequest) -> HttpResponse:
     authority = request.authority  # type: ignore[attr-defined]
     form = VisitsUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        flash.error(request, _("Choisissez le fichier CSV à importer."))
+        for error in form.errors.get("fichier", []) or [
+            _("Choisissez le fichier CSV à importer.")
+        ]:
+            flash.error(request, str(error))
         return redirect("insights:dashboard", slug=authority.slug)
     try:
         report = web_visits_import(
