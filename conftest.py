@@ -42,6 +42,10 @@ REFERENCE_ROWS = [
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    # The in-process cache outlives a test's rolled-back rows (ids are reused).
+    from django.core.cache import cache
+
+    cache.clear()
     # Hashing passwords properly is slow by design; tests only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
