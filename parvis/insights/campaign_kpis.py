@@ -188,9 +188,16 @@ def _contributions(
 
 def _publication_delay(items: Sequence[PublicationFigures]) -> float | None:
     """Median hours between a post's creation and its publication."""
+    from parvis.studio.models import Post
+
+    created = dict(
+        Post.objects.filter(id__in={item.post_id for item in items}).values_list(
+            "id", "created_at"
+        )
+    )
     delays = [
-        max(0.0, (item.published_at - item.post_created_at).total_seconds() / 3600)
+        max(0.0, (item.published_at - created[item.post_id]).total_seconds() / 3600)
         for item in items
-        if item.post_created_at is not None
+        if created.get(item.post_id) is not None
     ]
     return statistics.median(delays) if delays else None

@@ -48,7 +48,6 @@ class PublicationFigures:
     post_id: int
     title: str
     url: str
-    post_created_at: dt.datetime | None
     specific: bool
     counters: dict[str, int | None] = field(default_factory=dict)
 
@@ -113,7 +112,6 @@ def publication_figures(
         "variant__post_id",
         "variant__post__title",
         "remote_url",
-        "variant__post__created_at",
         KeyTextTransform("ok", KeyTransform("specificity", "variant__checks")),
     )
     figures = {
@@ -126,8 +124,7 @@ def publication_figures(
             post_id=row[5],
             title=row[6],
             url=row[7],
-            post_created_at=row[8],
-            specific=_truthy(row[9]) is not False,
+            specific=_truthy(row[8]) is not False,
         )
         for row in rows
     }
@@ -176,16 +173,34 @@ class Summary:
 
 
 def summary_of(items: Sequence[PublicationFigures]) -> Summary:
-    engagements = [item.engagement for item in items if item.engagement is not None]
+    """Every figure of the summary in one pass over the publications (a page sums
+    tens of thousands of them several times)."""
+    sums: dict[str, int] = {}
+    engagement_sum = rate_engagement = rate_base = specific = measured = 0
+    engaged = False
+    for item in items:
+        specific += item.specific
+        if not item.counters:
+            continue
+        measured += 1
+        for counter, value in item.counters.items():
+            if value is not None:
+                sums[counter] = sums.get(counter, 0) + value
+        engagement = item.engagement
+        if engagement is not None:
+            engaged = True
+            engagement_sum += engagement
+            base = item.audience_base
+            if base:
+                rate_engagement += engagement
+                rate_base += base
     return Summary(
         publications=len(items),
-        counters={counter: total(items, counter) for counter in COUNTERS},
-        engagement=sum(engagements) if engagements else None,
-        engagement_rate=engagement_rate(items),
-        specific_share=(
-            sum(item.specific for item in items) / len(items) if items else None
-        ),
-        measured=sum(1 for item in items if item.counters),
+        counters={counter: sums.get(counter) for counter in COUNTERS},
+        engagement=engagement_sum if engaged else None,
+        engagement_rate=rate_engagement / rate_base if rate_base else None,
+        specific_share=specific / len(items) if items else None,
+        measured=measured,
     )
 
 

@@ -134,7 +134,15 @@ class MetricSnapshot(models.Model):
 
     class Meta:
         ordering = ["collected_at", "id"]
-        indexes = [models.Index(fields=["publication", "collected_at"])]
+        indexes = [
+            models.Index(fields=["publication", "collected_at"]),
+            # The failed readings of a period, shown on the dashboard: few rows.
+            models.Index(
+                fields=["collected_at"],
+                condition=~models.Q(error=""),
+                name="metricsnapshot_failed",
+            ),
+        ]
         constraints = [
             # A milestone is taken once, whoever reads it (two collectors at once).
             models.UniqueConstraint(
