@@ -118,14 +118,14 @@ def channel_followers_collect(
                 raise
     except (RateLimited, Unavailable) as error:
         _log(channel, error)
-        return _wait(channel, day, _describe(error), now)
+        return _wait(channel, day, error.summary, now)
     except AuthExpired as error:
         _log(channel, error)
         channel_mark_reconnect(channel=channel, reason=error.message)
-        return _store(channel, day, now, None, _describe(error))
+        return _store(channel, day, now, None, error.summary)
     except ConnectorError as error:
         _log(channel, error)
-        return _store(channel, day, now, None, _describe(error))
+        return _store(channel, day, now, None, error.summary)
     return _store(channel, day, now, followers, "")
 
 
@@ -172,10 +172,6 @@ def _wait(channel: Channel, day: dt.date, reason: str, now: dt.datetime) -> str:
     if local_day(channel, now + COLLECT_INTERVAL) != day:
         return _store(channel, day, now, None, f"{reason} Gave up at the day's end.")
     return "waiting"
-
-
-def _describe(error: ConnectorError) -> str:
-    return f"{type(error).__name__}: {error.message}"
 
 
 def _log(channel: Channel, error: ConnectorError) -> None:

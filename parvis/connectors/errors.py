@@ -31,6 +31,11 @@ class ConnectorError(Exception):
         self.status = status
         self.network_code = network_code
 
+    @property
+    def summary(self) -> str:
+        """The kind of error and its message, as logs and error snapshots keep it."""
+        return f"{type(self).__name__}: {self.message}"
+
 
 class AuthExpired(ConnectorError):
     permanent = True

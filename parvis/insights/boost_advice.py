@@ -48,6 +48,7 @@ from parvis.insights.boosts import (
 )
 from parvis.insights.charts import percent
 from parvis.planning.models import Objective
+from parvis.web.templatetags.humanize_fr import thousands
 
 BASELINE_DAYS = 90
 CANDIDATE_DAYS = 14
@@ -205,7 +206,7 @@ class BoostAdvice:
 
 
 def count_fr(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
+    return thousands(number)
 
 
 def euros_fr(amount: Decimal | int) -> str:

@@ -23,10 +23,10 @@ from parvis.insights.barometer import (
 from parvis.insights.barometer_peers import standing
 from parvis.insights.charts import Bar, bar_chart, percent
 from parvis.insights.forms import ObservatoryImportForm
+from parvis.insights.views_dashboard import NETWORK_LABELS
 from parvis.planning.views_feeds import csv_response
-from parvis.territory.vocabularies import Network
+from parvis.web.templatetags.humanize_fr import hours_fr, thousands
 
-NETWORK_LABELS = dict(Network.choices)
 STANDING_LABELS = {
     "networks": gettext_lazy("Réseaux où la collectivité est présente"),
     "written_share": gettext_lazy("Part des publications écrites pour le réseau"),
@@ -68,7 +68,7 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "label": row["label"],
             "cells": [
-                f"{row[column]:,}".replace(",", "\u202f")
+                thousands(row[column])
                 if column == "authorities"
                 else HIDDEN
                 if row.get("hidden")
@@ -86,7 +86,7 @@ def _shown(key: str, value: float | None) -> str:
     if key == "networks":
         return f"{value:.0f}"
     if key == "median_response_hours":
-        return f"{value:.1f} h".replace(".", ",")
+        return hours_fr(value)
     return percent(value)
 
 

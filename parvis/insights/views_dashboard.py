@@ -28,6 +28,7 @@ from parvis.insights.web_visits import MAX_BYTES as VISITS_MAX_BYTES
 from parvis.insights.web_visits import VisitsFileError, web_visits_import
 from parvis.planning.views_feeds import csv_response
 from parvis.territory.vocabularies import Network
+from parvis.web.templatetags.humanize_fr import hours_fr, thousands
 
 NOT_PROVIDED = "non fourni"
 NETWORK_LABELS = dict(Network.choices)
@@ -36,13 +37,13 @@ NETWORK_LABELS = dict(Network.choices)
 def number(value: float | None) -> str:
     if value is None:
         return NOT_PROVIDED
-    return f"{round(value):,}".replace(",", "\u202f")
+    return thousands(round(value))
 
 
 def hours(value: float | None) -> str:
     if value is None:
         return NOT_PROVIDED
-    return f"{value:.1f} h".replace(".", ",")
+    return hours_fr(value)
 
 
 def share(value: float | None) -> str:

@@ -250,7 +250,7 @@ def _read(
             raise Unsupported(f"{channel.network}: the network gives no counters")
         metrics = connector.post_metrics(publication.remote_id)
     except (RateLimited, Unavailable) as error:
-        reason = _describe(error)
+        reason = error.summary
         if isinstance(error, RateLimited):
             channel_note_rate_limit(
                 channel=channel,
@@ -264,12 +264,12 @@ def _read(
         _log(publication, error)
         channel_mark_reconnect(channel=channel, reason=error.message)
         for item in still_due:
-            report.errors += _store_error(publication, item, _describe(error), now)
+            report.errors += _store_error(publication, item, error.summary, now)
         return "The account must be reconnected (its token was refused)."
     except ConnectorError as error:
         _log(publication, error)
         for item in still_due:
-            report.errors += _store_error(publication, item, _describe(error), now)
+            report.errors += _store_error(publication, item, error.summary, now)
         return ""
     for item in still_due:
         report.read += _store(publication, item.milestone, metrics, now)
@@ -363,10 +363,6 @@ def _store_error(
         now=now,
     )
     return 1 if stored is not None else 0
-
-
-def _describe(error: ConnectorError) -> str:
-    return f"{type(error).__name__}: {error.message}"
 
 
 def _log(publication: Publication, error: ConnectorError) -> None:

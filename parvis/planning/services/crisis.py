@@ -430,7 +430,7 @@ def _pin_call(publication: Publication, operation: str) -> str:
             summary=_("%(verb)s impossible sur %(channel)s : %(error)s")
             % {"verb": verb, "channel": channel, "error": error.message},
             target=publication,
-            changes={"error": [None, f"{type(error).__name__}: {error.message}"]},
+            changes={"error": [None, error.summary]},
         )
         return "failed"
     summary = (

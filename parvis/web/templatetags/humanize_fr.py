@@ -11,6 +11,14 @@ def thousands(value: int | None) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
+@register.filter
+def hours_fr(value: float | None) -> str:
+    """3.25 -> "3,2 h" (one decimal, a French decimal comma)."""
+    if value is None:
+        return ""
+    return f"{value:.1f} h".replace(".", ",")
+
+
 MONTHS = [
     "janvier",
     "février",

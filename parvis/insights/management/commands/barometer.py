@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from parvis.insights.barometer import summarise, summary_rows
 from parvis.insights.barometer_input import InputError, read_barometer_file
 from parvis.insights.barometer_peers import commune_populations
+from parvis.web.templatetags.humanize_fr import hours_fr, thousands
 
 
 def render_markdown(rows: list[dict[str, Any]]) -> str:
@@ -56,9 +57,9 @@ def _cell(column: str, value: Any) -> str:
     if value is None:
         return "n. d."
     if column == "authorities":
-        return f"{value:,}".replace(",", "\u202f")
+        return thousands(value)
     if column == "median_response_hours":
-        return f"{value:.1f} h".replace(".", ",")
+        return hours_fr(value)
     return f"{value:.1%}".replace(".", ",").replace("%", "\u00a0%")
 
 
