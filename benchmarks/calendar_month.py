@@ -23,14 +23,15 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.support.database import benchmark_database  # noqa: E402
+
 TARGET_MS = 300.0
 NETWORKS = ["facebook", "instagram", "x", "linkedin", "mastodon", "bluesky"]
 STATES = ["draft"] * 3 + ["in_review"] * 2 + ["approved"] * 2 + ["scheduled"] * 4
@@ -55,17 +56,6 @@ def parse_args() -> argparse.Namespace:
     if args.quick:
         args.repeat = 5
     return args
-
-
-def scratch_postgres(url: str) -> tuple[object, str]:
-    import psycopg
-
-    admin = psycopg.connect(url, autocommit=True)
-    name = f"parvis_bench_calendar_{os.getpid()}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    return admin, name
 
 
 def populate(posts: int):
@@ -235,22 +225,8 @@ def run(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     args = parse_args()
-    with tempfile.TemporaryDirectory(prefix="parvis-bench-") as tmp:
-        os.environ["PARVIS_VAR_DIR"] = tmp
-        admin, name = (None, "")
-        if args.postgres:
-            admin, name = scratch_postgres(args.postgres)
-        else:
-            os.environ.pop("DATABASE_URL", None)
-        try:
-            result = run(args)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if admin is not None:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
-                admin.close()  # type: ignore[attr-defined]
+    with benchmark_database(args.postgres, "calendar"):
+        result = run(args)
     print(
         f"{result['database']}: median {result['median_ms']} ms for the month of "
         f"{result['posts']} posts, {result['queries']} queries"

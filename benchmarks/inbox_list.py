@@ -37,15 +37,16 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.support.database import benchmark_database  # noqa: E402
+
 TARGET_MS = 300.0
 TARGETED = ("first_page", "filtered_status_topic", "deep_keyset")
 BATCH = 5_000
@@ -99,17 +100,6 @@ def parse_args() -> argparse.Namespace:
         args.rows, args.repeat = 100_000, 5
     args.postgres = args.postgres or os.environ.get("DATABASE_URL", "")
     return args
-
-
-def scratch_postgres(url: str) -> tuple[object, str]:
-    import psycopg
-
-    admin = psycopg.connect(url, autocommit=True)
-    name = f"parvis_bench_inbox_{os.getpid()}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    return admin, name
 
 
 def make_authority(code: str, name: str, epci: str):
@@ -369,22 +359,8 @@ def run(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     args = parse_args()
-    with tempfile.TemporaryDirectory(prefix="parvis-bench-") as tmp:
-        os.environ["PARVIS_VAR_DIR"] = tmp
-        admin, name = (None, "")
-        if args.postgres:
-            admin, name = scratch_postgres(args.postgres)
-        else:
-            os.environ.pop("DATABASE_URL", None)
-        try:
-            result = run(args)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if admin is not None:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
-                admin.close()  # type: ignore[attr-defined]
+    with benchmark_database(args.postgres, "inbox"):
+        result = run(args)
     print(json.dumps(result))
     slow = [name for name in TARGETED if result["pages"][name]["median_ms"] > TARGET_MS]
     if slow:
